@@ -1,0 +1,603 @@
+package sentinel
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/tracing"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentinel-go/sentinel/internal/pipeline"
+)
+
+const (
+	moduleName    = "sentinel"
+	moduleVersion = "v0.1.0"
+)
+
+// LogAnalyticsService is the cloud.ServiceName of the Log Analytics query API in a
+// cloud.Configuration. It has the same value as azlogs.ServiceName, so a configuration made
+// for azlogs works here too. The predefined clouds need no entry.
+const LogAnalyticsService cloud.ServiceName = "query/azlogs"
+
+// Workspace names the Log Analytics workspace that Microsoft Sentinel runs on.
+type Workspace struct {
+	// SubscriptionID is the Azure subscription, a GUID.
+	SubscriptionID string
+	// ResourceGroup is the workspace's resource group: 1-90 letters, digits, '_', '-', '.',
+	// '(' or ')', not ending in '.'.
+	ResourceGroup string
+	// Name is the workspace's ARM name (not its GUID): 4-63 letters, digits or '-',
+	// starting and ending with a letter or digit.
+	Name string
+	// CustomerID is the workspace GUID the Log Analytics query API addresses. It is optional:
+	// Query resolves it through ARM once when it is empty.
+	CustomerID string
+}
+
+var (
+	guidRE          = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	workspaceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$`)
+)
+
+// Validate checks the workspace's fields and returns an *ArgumentError naming the first one
+// that is wrong.
+func (w Workspace) Validate() error {
+	if !guidRE.MatchString(w.SubscriptionID) {
+		return argError("Workspace.SubscriptionID", "%q is not a GUID", w.SubscriptionID)
+	}
+	rg := w.ResourceGroup
+	if n := utf8.RuneCountInString(rg); n < 1 || n > 90 {
+		return argError("Workspace.ResourceGroup", "must be 1-90 characters, got %d", n)
+	}
+	for _, r := range rg {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_-.()", r)) {
+			return argError("Workspace.ResourceGroup", "%q contains %q; allowed are letters, digits, '_', '-', '.', '(' and ')'", rg, r)
+		}
+	}
+	if strings.HasSuffix(rg, ".") {
+		return argError("Workspace.ResourceGroup", "%q must not end with '.'", rg)
+	}
+	if !workspaceNameRE.MatchString(w.Name) {
+		return argError("Workspace.Name", "%q must be 4-63 letters, digits or '-', starting and ending with a letter or digit", w.Name)
+	}
+	if w.CustomerID != "" && !guidRE.MatchString(w.CustomerID) {
+		return argError("Workspace.CustomerID", "%q is not a GUID", w.CustomerID)
+	}
+	return nil
+}
+
+// Client calls the Microsoft Sentinel REST API of one workspace. Create it with NewClient. A
+// Client is safe for concurrent use by many goroutines and shares one token cache; create one
+// per workspace and reuse it.
+type Client struct {
+	ws         Workspace
+	apiVersion string
+	arm        service
+	logs       service
+	prefix     string // escaped path of the workspace's Microsoft.SecurityInsights provider
+	tracer     tracing.Tracer
+	origins    *originPolicy
+	workspaceGUID
+}
+
+// service is one endpoint with its own pipeline (token audience).
+type service struct {
+	endpoint *url.URL // scheme://host[/base path]
+	pl       runtime.Pipeline
+}
+
+type knownCloud struct {
+	armEndpoint, armAudience string
+	logsEndpoint             string
+}
+
+var knownClouds = map[string]knownCloud{
+	"https://login.microsoftonline.com/": {"https://management.azure.com", "https://management.core.windows.net/", "https://api.loganalytics.io"},
+	"https://login.microsoftonline.us/":  {"https://management.usgovcloudapi.net", "https://management.core.usgovcloudapi.net/", "https://api.loganalytics.us"},
+	"https://login.chinacloudapi.cn/":    {"https://management.chinacloudapi.cn", "https://management.core.chinacloudapi.cn/", "https://api.loganalytics.azure.cn"},
+}
+
+// resolveCloud returns the endpoint and audience of name in cfg, falling back to the
+// predefined clouds.
+func resolveCloud(cfg cloud.Configuration, name cloud.ServiceName) (endpoint, audience string, err error) {
+	if s, ok := cfg.Services[name]; ok && s.Endpoint != "" {
+		endpoint, audience = s.Endpoint, s.Audience
+		if audience == "" {
+			audience = endpoint
+		}
+		return endpoint, audience, nil
+	}
+	host := cfg.ActiveDirectoryAuthorityHost
+	if host == "" {
+		host = cloud.AzurePublic.ActiveDirectoryAuthorityHost
+	}
+	if !strings.HasSuffix(host, "/") {
+		host += "/"
+	}
+	k, ok := knownClouds[strings.ToLower(host)]
+	if !ok {
+		return "", "", argError("ClientOptions.Cloud", "a custom cloud must name the %q service's endpoint and audience", name)
+	}
+	if name == cloud.ResourceManager {
+		return k.armEndpoint, k.armAudience, nil
+	}
+	return k.logsEndpoint, k.logsEndpoint, nil
+}
+
+// NewClient returns a client for the workspace ws that authenticates with cred, typically
+// an azidentity credential such as azidentity.NewDefaultAzureCredential. It validates ws and
+// the options and sends no request.
+func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
+	if err := ws.Validate(); err != nil {
+		return nil, err
+	}
+	if cred == nil {
+		return nil, argError("cred", "a credential is required")
+	}
+	var o ClientOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.APIVersion == "" {
+		o.APIVersion = DefaultAPIVersion
+	} else if !apiVersionRE.MatchString(o.APIVersion) {
+		return nil, argError("ClientOptions.APIVersion", "%q is not an api-version such as 2023-02-01", o.APIVersion)
+	}
+	if o.ThrottleBudget == 0 {
+		o.ThrottleBudget = DefaultThrottleBudget
+	}
+	if o.MaxThrottleRetries <= 0 {
+		o.MaxThrottleRetries = 10
+	}
+	if o.clock == nil {
+		o.clock = pipeline.RealClock{}
+	}
+	transport, err := o.transport()
+	if err != nil {
+		return nil, err
+	}
+	o.Transport = transport
+
+	armEndpoint, armAudience, err := resolveCloud(o.Cloud, cloud.ResourceManager)
+	if err != nil {
+		return nil, err
+	}
+	logsEndpoint, logsAudience, err := resolveCloud(o.Cloud, LogAnalyticsService)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{ws: ws, apiVersion: o.APIVersion}
+	if c.arm.endpoint, err = parseEndpoint("ARM", armEndpoint); err != nil {
+		return nil, err
+	}
+	if c.logs.endpoint, err = parseEndpoint(string(LogAnalyticsService), logsEndpoint); err != nil {
+		return nil, err
+	}
+	c.origins = &originPolicy{allowed: []string{pipeline.Origin(c.arm.endpoint), pipeline.Origin(c.logs.endpoint)}}
+
+	// azcore's retry policy handles 408, 5xx and transport errors; 429 belongs to the
+	// throttling policy, which honours long Retry-After values within the budget.
+	retry := o.Retry
+	if retry.StatusCodes == nil {
+		retry.StatusCodes = []int{http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+	} else {
+		var codes []int
+		for _, s := range retry.StatusCodes {
+			if s != http.StatusTooManyRequests {
+				codes = append(codes, s)
+			}
+		}
+		retry.StatusCodes = codes
+	}
+	o.Retry = retry
+	throttle := &pipeline.ThrottlePolicy{Budget: o.ThrottleBudget, MaxRetries: o.MaxThrottleRetries, BaseDelay: retryBase(o.Retry), Clock: o.clock}
+	if o.ThrottleBudget < 0 {
+		throttle.MaxRetries = 0
+	}
+	build := func(audience string, limit bool) (runtime.Pipeline, tracing.Tracer, error) {
+		perRetry := []policy.Policy{}
+		if limit && o.RateLimiter != nil {
+			perRetry = append(perRetry, pipeline.RateLimitPolicy{Limiter: o.RateLimiter.l})
+		}
+		scope := strings.TrimSuffix(audience, "/") + "/.default"
+		if strings.HasSuffix(audience, "/") {
+			scope = audience + "/.default" // ARM's documented audiences end in "/": ".../.default" becomes "//.default"
+		}
+		perRetry = append(perRetry, runtime.NewBearerTokenPolicy(cred, []string{scope}, nil))
+		az, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
+			PerCall:  []policy.Policy{c.origins, throttle},
+			PerRetry: perRetry,
+			AllowedHeaders: []string{
+				"x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads",
+				"x-ms-ratelimit-remaining-subscription-writes", "Retry-After", "retry-after-ms", "x-ms-retry-after-ms",
+			},
+			AllowedQueryParameters: []string{"$top", "$orderby"},
+			Tracing:                runtime.TracingOptions{Namespace: "Microsoft.SecurityInsights"},
+		}, &o.ClientOptions)
+		if err != nil {
+			return runtime.Pipeline{}, tracing.Tracer{}, err
+		}
+		return az.Pipeline(), az.Tracer(), nil
+	}
+	if c.arm.pl, c.tracer, err = build(armAudience, true); err != nil {
+		return nil, err
+	}
+	if c.logs.pl, _, err = build(logsAudience, false); err != nil {
+		return nil, err
+	}
+	c.prefix = strings.TrimSuffix(c.arm.endpoint.EscapedPath(), "/") +
+		"/subscriptions/" + url.PathEscape(ws.SubscriptionID) +
+		"/resourceGroups/" + url.PathEscape(ws.ResourceGroup) +
+		"/providers/Microsoft.OperationalInsights/workspaces/" + url.PathEscape(ws.Name) +
+		"/providers/Microsoft.SecurityInsights"
+	c.workspaceGUID.id = ws.CustomerID
+	return c, nil
+}
+
+var apiVersionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}(-preview)?$`)
+
+func retryBase(r policy.RetryOptions) time.Duration {
+	if r.RetryDelay > 0 {
+		return r.RetryDelay
+	}
+	return 800 * time.Millisecond // azcore's default
+}
+
+// workspaceGUID caches the workspace's customerId for the Log Analytics query API.
+type workspaceGUID struct {
+	mu sync.Mutex
+	id string
+}
+
+func parseEndpoint(name, s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, argError("ClientOptions.Cloud", "the %s endpoint %q is not an absolute http(s) URL", name, s)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	return u, nil
+}
+
+// transport returns the HTTP client: the caller's with redirects disabled, or one built from
+// ProxyURL and the TLS setting.
+func (o *ClientOptions) transport() (policy.Transporter, error) {
+	if o.Transport != nil {
+		if o.ProxyURL != nil {
+			return nil, argError("ClientOptions.ProxyURL", "cannot be combined with Transport; configure the proxy on the transport")
+		}
+		if o.DangerouslySkipTLSVerification {
+			return nil, argError("ClientOptions.DangerouslySkipTLSVerification", "cannot be combined with Transport; configure TLS on the transport")
+		}
+		if hc, ok := o.Transport.(*http.Client); ok && hc != nil {
+			cp := *hc
+			cp.CheckRedirect = refuseRedirect
+			return &cp, nil
+		}
+		return o.Transport, nil
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = http.ProxyFromEnvironment
+	if o.ProxyURL != nil {
+		if o.ProxyURL.Scheme == "" || o.ProxyURL.Host == "" {
+			return nil, argError("ClientOptions.ProxyURL", "%q is not an absolute URL", o.ProxyURL.Redacted())
+		}
+		tr.Proxy = http.ProxyURL(o.ProxyURL)
+	}
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.DangerouslySkipTLSVerification} //nolint:gosec // opt-in, loudly named
+	return &http.Client{Transport: tr, CheckRedirect: refuseRedirect}, nil
+}
+
+// refuseRedirect makes http.Client return a 3xx response instead of following it, so that
+// the Authorization header is never replayed to another URL.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// originPolicy refuses every request whose origin (scheme, host, port) is not one of the
+// client's endpoints. It runs before the retry and bearer-token policies, so a refused
+// request is never authorized and never sent.
+type originPolicy struct{ allowed []string }
+
+func (p *originPolicy) check(u *url.URL) error {
+	o := pipeline.Origin(u)
+	for _, a := range p.allowed {
+		if a == o {
+			return nil
+		}
+	}
+	clean := *u
+	clean.RawQuery, clean.Fragment, clean.User = "", "", nil
+	return &ForeignOriginError{URL: clean.String(), Allowed: append([]string(nil), p.allowed...)}
+}
+
+func (p *originPolicy) Do(req *policy.Request) (*http.Response, error) {
+	if err := p.check(req.Raw().URL); err != nil {
+		return nil, err
+	}
+	return req.Next()
+}
+
+// ForeignOriginError reports a URL (typically a nextLink) on another scheme, host or port
+// than the client's endpoints. The client refused it: no request was sent and the bearer
+// token did not leave the process.
+type ForeignOriginError struct {
+	// URL is the refused URL without its query.
+	URL string
+	// Allowed are the origins the client sends credentials to.
+	Allowed []string
+}
+
+func (e *ForeignOriginError) Error() string {
+	return "sentinel: refusing to send credentials to " + e.URL + ": the client only talks to " + strings.Join(e.Allowed, " and ")
+}
+
+// NonRetriable tells azcore's retry policy not to retry.
+func (e *ForeignOriginError) NonRetriable() {}
+
+// request is one API call. Every method builds one and hands it to send, call or a pager.
+type request struct {
+	op     string // span name, e.g. "Client.GetIncident"
+	method string
+	// Either path, an escaped path below the workspace's provider prefix built by c.path,
+	// or rawURL, an absolute URL used verbatim (a nextLink).
+	path   string
+	rawURL string
+	// service is the endpoint; nil means ARM.
+	service *service
+	// query parameters besides api-version, in order.
+	query      []param
+	apiVersion string // "" means the client's
+	noVersion  bool   // do not add api-version
+	body       any    // JSON-encoded when non-nil
+	header     http.Header
+	ok         []int // success statuses; nil means 200
+}
+
+type param struct{ key, value string }
+
+// path joins escaped segments below the workspace's Microsoft.SecurityInsights prefix. The
+// segments must have been checked with checkID when they come from the caller.
+func (c *Client) path(segments ...string) string {
+	n := len(c.prefix)
+	for _, s := range segments {
+		n += 1 + len(s)*3
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(c.prefix)
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+// maxIDLength bounds caller-supplied path segments; ARM resource names are far shorter.
+const maxIDLength = 256
+
+// checkID validates a caller-supplied resource name that becomes one path segment: it must
+// be non-empty, at most 256 characters, not "." or "..", and free of '/', '\\' and control
+// characters. Everything else is escaped by c.path, so a segment can never reach another
+// resource.
+func checkID(name, v string) error {
+	switch {
+	case v == "":
+		return argError(name, "must not be empty")
+	case len(v) > maxIDLength:
+		return argError(name, "is %d bytes long; at most %d are allowed", len(v), maxIDLength)
+	case v == "." || v == "..":
+		return argError(name, "%q is not a resource name", v)
+	case !utf8.ValidString(v):
+		return argError(name, "is not valid UTF-8")
+	}
+	for _, r := range v {
+		if r == '/' || r == '\\' || unicode.IsControl(r) {
+			return argError(name, "%q contains %q, which cannot be part of a resource name", v, r)
+		}
+	}
+	return nil
+}
+
+// url returns the absolute URL of r.
+func (c *Client) url(r *request) string {
+	if r.rawURL != "" {
+		return r.rawURL
+	}
+	svc := r.service
+	if svc == nil {
+		svc = &c.arm
+	}
+	var b strings.Builder
+	b.WriteString(svc.endpoint.Scheme)
+	b.WriteString("://")
+	b.WriteString(svc.endpoint.Host)
+	b.WriteString(r.path)
+	sep := byte('?')
+	if !r.noVersion {
+		v := r.apiVersion
+		if v == "" {
+			v = c.apiVersion
+		}
+		b.WriteString("?api-version=")
+		b.WriteString(url.QueryEscape(v))
+		sep = '&'
+	}
+	for _, p := range r.query {
+		b.WriteByte(sep)
+		sep = '&'
+		b.WriteString(p.key) // keys are constants such as "$filter"
+		b.WriteByte('=')
+		b.WriteString(strings.ReplaceAll(url.QueryEscape(p.value), "+", "%20"))
+	}
+	return b.String()
+}
+
+// send performs r through the pipeline of its service and returns the response when its
+// status is one of r.ok; otherwise it returns a *ResponseError. The caller closes the body.
+func (c *Client) send(ctx context.Context, r *request) (resp *http.Response, err error) {
+	if r.op != "" && c.tracer.Enabled() {
+		var end func(error)
+		ctx, end = runtime.StartSpan(ctx, r.op, c.tracer, nil)
+		defer func() { end(err) }()
+	}
+	svc := r.service
+	if svc == nil {
+		svc = &c.arm
+	}
+	u := c.url(r)
+	req, err := runtime.NewRequest(ctx, r.method, u)
+	if err != nil {
+		return nil, fmt.Errorf("sentinel: %s %s: %w", r.method, cleanURL(u), err)
+	}
+	if err := c.origins.check(req.Raw().URL); err != nil {
+		return nil, err
+	}
+	runtime.SkipBodyDownload(req) // bodies are stream-decoded
+	h := req.Raw().Header
+	h.Set("Accept", "application/json")
+	for k, v := range r.header {
+		h[k] = v
+	}
+	if r.body != nil {
+		b, err := json.Marshal(r.body, encodeOptions)
+		if err != nil {
+			return nil, fmt.Errorf("sentinel: encoding %s body: %w", r.op, err)
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+			return nil, err
+		}
+	}
+	resp, err = svc.pl.Do(req)
+	if err != nil {
+		var foreign *ForeignOriginError
+		if errors.As(err, &foreign) {
+			return nil, foreign
+		}
+		return nil, fmt.Errorf("sentinel: %s %s: %w", r.method, cleanURL(u), err)
+	}
+	ok := r.ok
+	if ok == nil {
+		ok = okGet
+	}
+	for _, s := range ok {
+		if resp.StatusCode == s {
+			return resp, nil
+		}
+	}
+	return nil, newResponseError(resp)
+}
+
+var (
+	okGet    = []int{http.StatusOK}
+	okPut    = []int{http.StatusOK, http.StatusCreated}
+	okDelete = []int{http.StatusOK, http.StatusNoContent}
+)
+
+// call sends r and decodes the JSON body into out (nil discards it).
+func (c *Client) call(ctx context.Context, r *request, out any) error {
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return nil
+	}
+	return decodeResponse(resp, out)
+}
+
+// maxBody bounds a single-resource response body.
+const maxBody = 64 << 20
+
+// decodeResponse decodes a single-resource success body into out, refusing bodies that are
+// not JSON, and returning the service's error when the body is an ARM error object.
+func decodeResponse(resp *http.Response, out any) error {
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return decodeError(resp, fmt.Errorf("reading body: %w", err))
+	}
+	if err := checkJSON(resp, data); err != nil {
+		return err
+	}
+	if err := bodyError(data, resp); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, out, decodeOptions); err != nil {
+		return decodeError(resp, err)
+	}
+	return nil
+}
+
+// checkJSON refuses a success body that is empty, or not JSON by content type and content.
+func checkJSON(resp *http.Response, data []byte) error {
+	ct := resp.Header.Get("Content-Type")
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return decodeError(resp, errors.New("empty body"))
+	}
+	if ct != "" {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if !strings.Contains(mt, "json") && trimmed[0] != '{' {
+			return decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, ct)))
+		}
+	}
+	return nil
+}
+
+// bodyError returns the error object of a success body shaped {"error": {...}} without
+// resource properties.
+func bodyError(data []byte, resp *http.Response) error {
+	if !bytes.Contains(data, []byte(`"error"`)) {
+		return nil
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(data), decodeOptions)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return nil
+		}
+		switch name.String() {
+		case "properties", "value", "id":
+			return nil
+		case "error":
+			if dec.PeekKind() == '{' {
+				return errorFromObject(dec, resp)
+			}
+		}
+		if dec.SkipValue() != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+func decodeError(resp *http.Response, err error) *DecodeError {
+	e := &DecodeError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-ms-request-id"), ContentType: resp.Header.Get("Content-Type"), Err: err}
+	if resp.Request != nil {
+		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
+	}
+	return e
+}

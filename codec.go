@@ -1,0 +1,96 @@
+package sentinel
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// decodeOptions are used for every response body: the service's JSON is accepted even with
+// invalid UTF-8 (replaced) or duplicate names (last wins), and times are parsed leniently.
+var decodeOptions = json.JoinOptions(
+	jsontext.AllowInvalidUTF8(true),
+	jsontext.AllowDuplicateNames(true),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalTime)),
+)
+
+// encodeOptions are used for every request body.
+var encodeOptions = json.JoinOptions(
+	json.Deterministic(true),
+	json.WithMarshalers(json.MarshalToFunc(marshalTime)),
+)
+
+// unmarshalTime accepts RFC 3339 with any number of fractional digits, the same without a
+// zone (taken as UTC, as the service writes some times), "" and null (zero time).
+func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		*t = time.Time{}
+		return err
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if len(v) < 2 || v[0] != '"' {
+		return fmt.Errorf("time must be a string, got %s", v)
+	}
+	raw := v[1 : len(v)-1]
+	if len(raw) > 0 && raw[len(raw)-1] == '\\' || containsByte(raw, '\\') {
+		s, err := jsontext.AppendUnquote(nil, v)
+		if err != nil {
+			return err
+		}
+		raw = s
+	}
+	pt, err := parseTime(raw)
+	if err != nil {
+		return err
+	}
+	*t = pt
+	return nil
+}
+
+func containsByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTime parses the time formats the service sends. It does not allocate for RFC 3339.
+func parseTime(b []byte) (time.Time, error) {
+	if len(b) == 0 {
+		return time.Time{}, nil
+	}
+	s := unsafeString(b)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	// Without a zone: "2023-05-22T10:09:26.123" means UTC.
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, time.UTC); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999Z07:00", s, time.UTC); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("cannot parse %q as a time", strings.Clone(s))
+}
+
+// marshalTime writes times in UTC RFC 3339 with nanoseconds, as the service does, and the
+// zero time (reached only for fields without omitzero) as null.
+func marshalTime(enc *jsontext.Encoder, t time.Time) error {
+	if t.IsZero() {
+		return enc.WriteToken(jsontext.Null)
+	}
+	var buf [40]byte
+	b := append(buf[:0], '"')
+	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	return enc.WriteValue(b)
+}

@@ -1,0 +1,343 @@
+package sentinel
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentinel-go/sentinel/internal/pipeline"
+)
+
+// Errors for errors.Is. A *ResponseError matches the one that fits its HTTP status (or, for a
+// success status whose body is an error object, its error code); an *ArgumentError matches
+// ErrInvalidArgument.
+var (
+	// ErrInvalidArgument: a caller-supplied value was rejected before any request was sent.
+	ErrInvalidArgument = errors.New("sentinel: invalid argument")
+	// ErrBadRequest: 400 Bad Request, the service rejected the request's content.
+	ErrBadRequest = errors.New("sentinel: bad request")
+	// ErrUnauthorized: 401 Unauthorized, the token is missing, expired or for another audience.
+	ErrUnauthorized = errors.New("sentinel: unauthorized")
+	// ErrForbidden: 403 Forbidden, the principal lacks a Microsoft Sentinel role on the workspace.
+	ErrForbidden = errors.New("sentinel: forbidden")
+	// ErrNotFound: 404 Not Found, the workspace or resource does not exist.
+	ErrNotFound = errors.New("sentinel: not found")
+	// ErrConflict: 409 Conflict (or 412), typically a stale or missing etag on an update.
+	ErrConflict = errors.New("sentinel: conflict")
+	// ErrThrottled: 429 Too Many Requests that outlasted the client's throttling budget.
+	ErrThrottled = errors.New("sentinel: throttled")
+	// ErrServer: a 5xx status that persisted through the retries.
+	ErrServer = errors.New("sentinel: server error")
+)
+
+// ResponseError is the error for every response the service answered with an unexpected
+// status, or with an error object in place of the expected body. Use errors.As to read it and
+// errors.Is with ErrNotFound and the others to classify it. It unwraps to the
+// *azcore.ResponseError that azcore built for the same response.
+type ResponseError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// ErrorCode is the service's error code ("ResourceNotFound", "Conflict", "BadArgumentError").
+	ErrorCode string
+	// Message is the service's error message.
+	Message string
+	// Target is the ARM error target, when the service names one.
+	Target string
+	// Details are the nested errors of an ARM or Log Analytics error, innermost last.
+	Details []ErrorDetail
+	// RequestID is the x-ms-request-id header, which Microsoft support asks for.
+	RequestID string
+	// CorrelationID is the x-ms-correlation-request-id header.
+	CorrelationID string
+	// RetryAfter is the delay the service asked for (Retry-After and its variants), or 0.
+	RetryAfter time.Duration
+	// Method and URL identify the request; the URL has no query string.
+	Method, URL string
+
+	az *azcore.ResponseError
+}
+
+// ErrorDetail is one nested error of a ResponseError.
+type ErrorDetail struct {
+	Code    string
+	Message string
+	Target  string
+}
+
+// Error returns "sentinel: GET <url>: 404 ResourceNotFound: <message> (request ID <id>)".
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	b.WriteString("sentinel: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.URL)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if e.ErrorCode != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.ErrorCode)
+	} else if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	for _, d := range e.Details {
+		if d.Message != "" && d.Message != e.Message {
+			b.WriteString("; ")
+			if d.Code != "" {
+				b.WriteString(d.Code)
+				b.WriteString(": ")
+			}
+			b.WriteString(d.Message)
+		}
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ID ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Unwrap returns the *azcore.ResponseError for the same response.
+func (e *ResponseError) Unwrap() error {
+	if e.az == nil {
+		return nil
+	}
+	return e.az
+}
+
+// Is reports whether target is the sentinel error that classifies e.
+func (e *ResponseError) Is(target error) bool {
+	return target != nil && target == e.class()
+}
+
+func (e *ResponseError) class() error {
+	switch e.StatusCode {
+	case http.StatusBadRequest:
+		return ErrBadRequest
+	case http.StatusUnauthorized:
+		return ErrUnauthorized
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusNotFound:
+		return ErrNotFound
+	case http.StatusConflict, http.StatusPreconditionFailed:
+		return ErrConflict
+	case http.StatusTooManyRequests:
+		return ErrThrottled
+	}
+	if e.StatusCode >= 500 {
+		return ErrServer
+	}
+	switch e.ErrorCode { // an error object in a success response
+	case "NotFound", "ResourceNotFound", "ResourceGroupNotFound", "PathNotFoundError":
+		return ErrNotFound
+	case "Conflict":
+		return ErrConflict
+	case "TooManyRequests", "ThrottledError":
+		return ErrThrottled
+	case "AuthorizationFailed", "InsufficientAccessError":
+		return ErrForbidden
+	case "AuthenticationFailed", "InvalidAuthenticationToken", "InvalidAuthenticationTokenAudience":
+		return ErrUnauthorized
+	case "BadRequest", "BadArgumentError", "InvalidRequestContent":
+		return ErrBadRequest
+	}
+	return nil
+}
+
+// ArgumentError reports a caller-supplied value that was rejected before any request was
+// sent. It matches ErrInvalidArgument.
+type ArgumentError struct {
+	// Name is the argument or field, such as "incidentID" or "Workspace.SubscriptionID".
+	Name string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *ArgumentError) Error() string {
+	return "sentinel: invalid argument " + e.Name + ": " + e.Reason
+}
+
+// Unwrap returns ErrInvalidArgument.
+func (e *ArgumentError) Unwrap() error { return ErrInvalidArgument }
+
+func argError(name, format string, args ...any) error {
+	return &ArgumentError{Name: name, Reason: fmt.Sprintf(format, args...)}
+}
+
+// DecodeError reports a success response whose body could not be decoded: truncated, not
+// JSON, or not the expected shape. No partial result is returned with it.
+type DecodeError struct {
+	Method, URL string
+	StatusCode  int
+	RequestID   string
+	ContentType string
+	Err         error
+}
+
+func (e *DecodeError) Error() string {
+	s := fmt.Sprintf("sentinel: %s %s: decoding %d response", e.Method, e.URL, e.StatusCode)
+	if e.ContentType != "" {
+		s += " (" + e.ContentType + ")"
+	}
+	s += ": " + e.Err.Error()
+	if e.RequestID != "" {
+		s += " (request ID " + e.RequestID + ")"
+	}
+	return s
+}
+
+// Unwrap returns the underlying decoding or I/O error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// maxErrorBody bounds how much of an error response is read.
+const maxErrorBody = 1 << 20
+
+// newResponseError builds the error for resp, reading and closing its body.
+func newResponseError(resp *http.Response) *ResponseError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	e := &ResponseError{
+		StatusCode:    resp.StatusCode,
+		RequestID:     resp.Header.Get("x-ms-request-id"),
+		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+	}
+	if d, ok := pipeline.RetryAfter(resp.Header, time.Now()); ok {
+		e.RetryAfter = d
+	}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		e.URL = cleanURL(resp.Request.URL.String())
+	}
+	e.parseBody(body, resp.Header.Get("Content-Type"))
+	var az *azcore.ResponseError
+	if errors.As(runtime.NewResponseError(resp), &az) {
+		e.az = az
+		if e.ErrorCode == "" {
+			e.ErrorCode = az.ErrorCode
+		}
+	}
+	return e
+}
+
+// errorBody is the ARM error envelope; Log Analytics uses the same with innererror.
+type errorBody struct {
+	Error *errorInfo `json:"error"`
+	// Some resource providers put code and message at the top level.
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type errorInfo struct {
+	Code       string      `json:"code"`
+	Message    string      `json:"message"`
+	Target     string      `json:"target"`
+	Details    []errorInfo `json:"details"`
+	InnerError *errorInfo  `json:"innererror"`
+}
+
+func (e *ResponseError) parseBody(body []byte, contentType string) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return
+	}
+	var eb errorBody
+	if body[0] == '{' && json.Unmarshal(body, &eb, decodeOptions) == nil {
+		if eb.Error != nil {
+			e.fromInfo(eb.Error)
+			return
+		}
+		if eb.Code != "" || eb.Message != "" {
+			e.ErrorCode, e.Message = eb.Code, eb.Message
+			return
+		}
+	}
+	e.Message = describeBody(body, contentType)
+}
+
+func (e *ResponseError) fromInfo(info *errorInfo) {
+	e.ErrorCode, e.Message, e.Target = info.Code, info.Message, info.Target
+	var walk func(list []errorInfo, inner *errorInfo)
+	walk = func(list []errorInfo, inner *errorInfo) {
+		for i := range list {
+			d := &list[i]
+			e.Details = append(e.Details, ErrorDetail{Code: d.Code, Message: d.Message, Target: d.Target})
+			walk(d.Details, d.InnerError)
+		}
+		if inner != nil && len(e.Details) < 32 {
+			e.Details = append(e.Details, ErrorDetail{Code: inner.Code, Message: inner.Message, Target: inner.Target})
+			walk(inner.Details, inner.InnerError)
+		}
+	}
+	walk(info.Details, info.InnerError)
+}
+
+// describeBody summarises a body that is not a JSON error object, such as a proxy's HTML page.
+func describeBody(body []byte, contentType string) string {
+	s := string(body)
+	if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
+		rest := s[i+len("<title>"):]
+		if j := strings.Index(strings.ToLower(rest), "</title>"); j >= 0 {
+			s = strings.TrimSpace(rest[:j])
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	s = strings.ToValidUTF8(s, "?")
+	if contentType == "" {
+		contentType = "no content type"
+	}
+	return "non-JSON error body (" + contentType + "): " + s
+}
+
+// cleanURL drops the query string and fragment from a URL for error messages.
+func cleanURL(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// errorFromObject reads an ARM error object found in a success response body; the decoder
+// must stand at the value of the "error" member.
+func errorFromObject(dec *jsontext.Decoder, resp *http.Response) error {
+	var info errorInfo
+	if err := json.UnmarshalDecode(dec, &info, decodeOptions); err != nil {
+		return err
+	}
+	e := &ResponseError{
+		StatusCode:    resp.StatusCode,
+		RequestID:     resp.Header.Get("x-ms-request-id"),
+		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+	}
+	if resp.Request != nil {
+		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
+	}
+	e.fromInfo(&info)
+	if e.ErrorCode == "" && e.Message == "" {
+		e.Message = "the response carries an empty error object"
+	}
+	return e
+}

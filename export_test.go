@@ -1,0 +1,6 @@
+package sentinel
+
+import "github.com/sentinel-go/sentinel/internal/pipeline"
+
+// SetClock makes the client's throttling policy use clk; for tests in package sentinel_test.
+func SetClock(o *ClientOptions, clk pipeline.Clock) { o.clock = clk }

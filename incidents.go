@@ -1,0 +1,789 @@
+package sentinel
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Severity is the severity of an incident or alert. Values the service adds later are kept.
+type Severity string
+
+// Severities of the stable API.
+const (
+	SeverityHigh          Severity = "High"
+	SeverityMedium        Severity = "Medium"
+	SeverityLow           Severity = "Low"
+	SeverityInformational Severity = "Informational"
+)
+
+// PossibleSeverityValues returns the severities this SDK knows.
+func PossibleSeverityValues() []Severity {
+	return []Severity{SeverityHigh, SeverityMedium, SeverityLow, SeverityInformational}
+}
+
+// IncidentStatus is the status of an incident.
+type IncidentStatus string
+
+// Incident statuses of the stable API.
+const (
+	IncidentStatusNew    IncidentStatus = "New"
+	IncidentStatusActive IncidentStatus = "Active"
+	IncidentStatusClosed IncidentStatus = "Closed"
+)
+
+// PossibleIncidentStatusValues returns the incident statuses this SDK knows.
+func PossibleIncidentStatusValues() []IncidentStatus {
+	return []IncidentStatus{IncidentStatusNew, IncidentStatusActive, IncidentStatusClosed}
+}
+
+// Classification is why an incident was closed.
+type Classification string
+
+// Classifications of the stable API.
+const (
+	ClassificationUndetermined   Classification = "Undetermined"
+	ClassificationTruePositive   Classification = "TruePositive"
+	ClassificationBenignPositive Classification = "BenignPositive"
+	ClassificationFalsePositive  Classification = "FalsePositive"
+)
+
+// PossibleClassificationValues returns the classifications this SDK knows.
+func PossibleClassificationValues() []Classification {
+	return []Classification{ClassificationUndetermined, ClassificationTruePositive, ClassificationBenignPositive, ClassificationFalsePositive}
+}
+
+// ClassificationReason refines a Classification.
+type ClassificationReason string
+
+// Classification reasons of the stable API, and the classification each belongs to.
+const (
+	ClassificationReasonSuspiciousActivity    ClassificationReason = "SuspiciousActivity"    // TruePositive
+	ClassificationReasonSuspiciousButExpected ClassificationReason = "SuspiciousButExpected" // BenignPositive
+	ClassificationReasonIncorrectAlertLogic   ClassificationReason = "IncorrectAlertLogic"   // FalsePositive
+	ClassificationReasonInaccurateData        ClassificationReason = "InaccurateData"        // FalsePositive
+)
+
+// PossibleClassificationReasonValues returns the classification reasons this SDK knows.
+func PossibleClassificationReasonValues() []ClassificationReason {
+	return []ClassificationReason{ClassificationReasonSuspiciousActivity, ClassificationReasonSuspiciousButExpected, ClassificationReasonIncorrectAlertLogic, ClassificationReasonInaccurateData}
+}
+
+// ReasonsFor returns the classification reasons that belong to c, or nil when c takes none or
+// is not known to this SDK.
+func ReasonsFor(c Classification) []ClassificationReason {
+	switch c {
+	case ClassificationTruePositive:
+		return []ClassificationReason{ClassificationReasonSuspiciousActivity}
+	case ClassificationBenignPositive:
+		return []ClassificationReason{ClassificationReasonSuspiciousButExpected}
+	case ClassificationFalsePositive:
+		return []ClassificationReason{ClassificationReasonIncorrectAlertLogic, ClassificationReasonInaccurateData}
+	}
+	return nil
+}
+
+// OwnerType is the kind of principal an incident is assigned to.
+type OwnerType string
+
+// Owner types of the stable API.
+const (
+	OwnerTypeUnknown OwnerType = "Unknown"
+	OwnerTypeUser    OwnerType = "User"
+	OwnerTypeGroup   OwnerType = "Group"
+)
+
+// LabelType says who set a label.
+type LabelType string
+
+// Label types of the stable API.
+const (
+	LabelTypeUser         LabelType = "User"
+	LabelTypeAutoAssigned LabelType = "AutoAssigned"
+)
+
+// AttackTactic is a MITRE ATT&CK tactic.
+type AttackTactic string
+
+// Attack tactics of the stable API.
+const (
+	TacticReconnaissance          AttackTactic = "Reconnaissance"
+	TacticResourceDevelopment     AttackTactic = "ResourceDevelopment"
+	TacticInitialAccess           AttackTactic = "InitialAccess"
+	TacticExecution               AttackTactic = "Execution"
+	TacticPersistence             AttackTactic = "Persistence"
+	TacticPrivilegeEscalation     AttackTactic = "PrivilegeEscalation"
+	TacticDefenseEvasion          AttackTactic = "DefenseEvasion"
+	TacticCredentialAccess        AttackTactic = "CredentialAccess"
+	TacticDiscovery               AttackTactic = "Discovery"
+	TacticLateralMovement         AttackTactic = "LateralMovement"
+	TacticCollection              AttackTactic = "Collection"
+	TacticExfiltration            AttackTactic = "Exfiltration"
+	TacticCommandAndControl       AttackTactic = "CommandAndControl"
+	TacticImpact                  AttackTactic = "Impact"
+	TacticPreAttack               AttackTactic = "PreAttack"
+	TacticImpairProcessControl    AttackTactic = "ImpairProcessControl"
+	TacticInhibitResponseFunction AttackTactic = "InhibitResponseFunction"
+)
+
+// IncidentOwner is the user or group an incident is assigned to. To assign, give ObjectID
+// (the Entra object ID) or UserPrincipalName or Email; the service fills in the rest.
+type IncidentOwner struct {
+	ObjectID          string    `json:"objectId,omitzero"`
+	Email             string    `json:"email,omitzero"`
+	UserPrincipalName string    `json:"userPrincipalName,omitzero"`
+	AssignedTo        string    `json:"assignedTo,omitzero"` // display name, set by the service
+	OwnerType         OwnerType `json:"ownerType,omitzero"`
+}
+
+// IsZero reports whether the incident is unassigned.
+func (o IncidentOwner) IsZero() bool { return o == IncidentOwner{} }
+
+// IncidentLabel is a label on an incident.
+type IncidentLabel struct {
+	Name string    `json:"labelName"`
+	Type LabelType `json:"labelType,omitzero"` // read-only: the service sets it
+}
+
+// IncidentAdditionalData are the service's read-only aggregates of an incident.
+type IncidentAdditionalData struct {
+	AlertsCount         int            `json:"alertsCount,omitzero"`
+	BookmarksCount      int            `json:"bookmarksCount,omitzero"`
+	CommentsCount       int            `json:"commentsCount,omitzero"`
+	AlertProductNames   []string       `json:"alertProductNames,omitzero"`
+	Tactics             []AttackTactic `json:"tactics,omitzero"`
+	Techniques          []string       `json:"techniques,omitzero"`
+	ProviderIncidentURL string         `json:"providerIncidentUrl,omitzero"`
+}
+
+// Incident is a Microsoft Sentinel incident. Fields marked read-only are set by the service
+// and ignored when sent. Properties the service returns that this SDK does not model are kept
+// and sent back unchanged by UpdateIncident and CreateOrUpdateIncident.
+//
+// Its JSON form (json.Marshal, json.Unmarshal) is the service's wire form, unknown
+// properties included.
+type Incident struct {
+	// ID is the ARM resource ID (read-only).
+	ID string
+	// Name is the incident's ID within the workspace, a GUID chosen at creation; the methods
+	// of Client take it as their id argument.
+	Name string
+	// Etag identifies the version; UpdateIncident sends it back to detect conflicts.
+	Etag string
+
+	Title                 string
+	Description           string
+	Severity              Severity
+	Status                IncidentStatus
+	Classification        Classification
+	ClassificationReason  ClassificationReason
+	ClassificationComment string
+	Owner                 IncidentOwner
+	Labels                []IncidentLabel
+	FirstActivityTime     time.Time
+	LastActivityTime      time.Time
+
+	CreatedTime            time.Time // read-only
+	LastModifiedTime       time.Time // read-only
+	Number                 int64     // read-only: sequential per workspace
+	URL                    string    // read-only: Azure portal link
+	ProviderName           string    // read-only
+	ProviderIncidentID     string    // read-only
+	RelatedAnalyticRuleIDs []string  // read-only
+	AdditionalData         IncidentAdditionalData
+
+	unknown incidentUnknown
+}
+
+type incidentUnknown struct {
+	top, props jsontext.Value // unknown members of the resource and of its properties
+	typ        string
+}
+
+// UnknownProperties returns the incident's properties this SDK does not model, by name, as
+// raw JSON. They are sent back unchanged on update.
+func (i *Incident) UnknownProperties() map[string][]byte {
+	return unknownMembers(i.unknown.props)
+}
+
+// unknownMembers splits a JSON object of unknown members.
+func unknownMembers(v jsontext.Value) map[string][]byte {
+	if len(v) == 0 {
+		return nil
+	}
+	var m map[string]jsontext.Value
+	if json.Unmarshal(v, &m) != nil {
+		return nil
+	}
+	out := make(map[string][]byte, len(m))
+	for k, x := range m {
+		out[k] = []byte(x)
+	}
+	return out
+}
+
+// incidentWire is the wire form of Incident.
+type incidentWire struct {
+	ID         string            `json:"id,omitzero"`
+	Name       string            `json:"name,omitzero"`
+	Type       string            `json:"type,omitzero"`
+	Etag       string            `json:"etag,omitzero"`
+	Properties incidentPropsWire `json:"properties"`
+	Unknown    jsontext.Value    `json:",unknown"`
+}
+
+type incidentPropsWire struct {
+	Title                  string                 `json:"title"`
+	Description            string                 `json:"description,omitzero"`
+	Severity               Severity               `json:"severity"`
+	Status                 IncidentStatus         `json:"status"`
+	Classification         Classification         `json:"classification,omitzero"`
+	ClassificationReason   ClassificationReason   `json:"classificationReason,omitzero"`
+	ClassificationComment  string                 `json:"classificationComment,omitzero"`
+	Owner                  IncidentOwner          `json:"owner,omitzero"`
+	Labels                 []IncidentLabel        `json:"labels"`
+	FirstActivityTimeUtc   time.Time              `json:"firstActivityTimeUtc,omitzero"`
+	LastActivityTimeUtc    time.Time              `json:"lastActivityTimeUtc,omitzero"`
+	CreatedTimeUtc         time.Time              `json:"createdTimeUtc,omitzero"`
+	LastModifiedTimeUtc    time.Time              `json:"lastModifiedTimeUtc,omitzero"`
+	IncidentNumber         int64                  `json:"incidentNumber,omitzero"`
+	IncidentURL            string                 `json:"incidentUrl,omitzero"`
+	ProviderName           string                 `json:"providerName,omitzero"`
+	ProviderIncidentID     string                 `json:"providerIncidentId,omitzero"`
+	RelatedAnalyticRuleIDs []string               `json:"relatedAnalyticRuleIds,omitzero"`
+	AdditionalData         IncidentAdditionalData `json:"additionalData,omitzero"`
+	Unknown                jsontext.Value         `json:",unknown"`
+}
+
+func (w *incidentWire) incident(i *Incident) {
+	p := &w.Properties
+	*i = Incident{
+		ID: w.ID, Name: w.Name, Etag: w.Etag,
+		Title: p.Title, Description: p.Description, Severity: p.Severity, Status: p.Status,
+		Classification: p.Classification, ClassificationReason: p.ClassificationReason,
+		ClassificationComment: p.ClassificationComment, Owner: p.Owner, Labels: p.Labels,
+		FirstActivityTime: p.FirstActivityTimeUtc, LastActivityTime: p.LastActivityTimeUtc,
+		CreatedTime: p.CreatedTimeUtc, LastModifiedTime: p.LastModifiedTimeUtc,
+		Number: p.IncidentNumber, URL: p.IncidentURL, ProviderName: p.ProviderName,
+		ProviderIncidentID: p.ProviderIncidentID, RelatedAnalyticRuleIDs: p.RelatedAnalyticRuleIDs,
+		AdditionalData: p.AdditionalData,
+		unknown:        incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
+	}
+}
+
+func (i *Incident) wire() incidentWire {
+	labels := i.Labels
+	if labels == nil {
+		labels = []IncidentLabel{}
+	}
+	return incidentWire{
+		ID: i.ID, Name: i.Name, Type: i.unknown.typ, Etag: i.Etag, Unknown: i.unknown.top,
+		Properties: incidentPropsWire{
+			Title: i.Title, Description: i.Description, Severity: i.Severity, Status: i.Status,
+			Classification: i.Classification, ClassificationReason: i.ClassificationReason,
+			ClassificationComment: i.ClassificationComment, Owner: i.Owner, Labels: labels,
+			FirstActivityTimeUtc: i.FirstActivityTime, LastActivityTimeUtc: i.LastActivityTime,
+			CreatedTimeUtc: i.CreatedTime, LastModifiedTimeUtc: i.LastModifiedTime,
+			IncidentNumber: i.Number, IncidentURL: i.URL, ProviderName: i.ProviderName,
+			ProviderIncidentID: i.ProviderIncidentID, RelatedAnalyticRuleIDs: i.RelatedAnalyticRuleIDs,
+			AdditionalData: i.AdditionalData, Unknown: i.unknown.props,
+		},
+	}
+}
+
+// UnmarshalJSONFrom decodes the service's wire form.
+func (i *Incident) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	var w incidentWire
+	if err := json.UnmarshalDecode(dec, &w); err != nil {
+		return err
+	}
+	w.incident(i)
+	return nil
+}
+
+// MarshalJSONTo encodes the service's wire form.
+func (i Incident) MarshalJSONTo(enc *jsontext.Encoder) error {
+	w := i.wire()
+	return json.MarshalEncode(enc, &w)
+}
+
+// UnmarshalJSON decodes the service's wire form, for encoding/json.
+func (i *Incident) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, i, decodeOptions) }
+
+// MarshalJSON encodes the service's wire form, for encoding/json.
+func (i Incident) MarshalJSON() ([]byte, error) { return json.Marshal(i, encodeOptions) }
+
+// ListIncidentsOptions are the options of ListIncidents. The zero value lists every incident
+// in the service's default order, 1000 per page.
+type ListIncidentsOptions struct {
+	// Filter is an OData $filter, for example IncidentFilter{}.SeverityIn(SeverityHigh).String()
+	// or a hand-written "properties/status eq 'Active'".
+	Filter string
+	// OrderBy is an OData $orderby such as OrderByCreatedDesc.
+	OrderBy string
+	// Top is the page size, 1 to 1000; 0 means 1000, the largest the service allows, which
+	// costs the fewest round trips.
+	Top int
+	// SkipToken starts the listing at a $skipToken from an earlier listing.
+	SkipToken string
+}
+
+// Orderings for ListIncidentsOptions.OrderBy.
+const (
+	OrderByCreatedAsc   = "properties/createdTimeUtc asc"
+	OrderByCreatedDesc  = "properties/createdTimeUtc desc"
+	OrderByModifiedAsc  = "properties/lastModifiedTimeUtc asc"
+	OrderByModifiedDesc = "properties/lastModifiedTimeUtc desc"
+	OrderByNumberAsc    = "properties/incidentNumber asc"
+	OrderByNumberDesc   = "properties/incidentNumber desc"
+	maxIncidentPageSize = 1000
+)
+
+// ListIncidents returns a pager over the workspace's incidents
+// (GET .../incidents with $filter, $orderby, $top and $skipToken). Invalid options are
+// reported by the first NextPage.
+//
+//meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents
+func (c *Client) ListIncidents(opts *ListIncidentsOptions) *Pager[Incident] {
+	var o ListIncidentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Top < 0 || o.Top > maxIncidentPageSize {
+		return errPager[Incident](argError("ListIncidentsOptions.Top", "must be between 1 and %d, got %d", maxIncidentPageSize, o.Top))
+	}
+	if o.Top == 0 {
+		o.Top = maxIncidentPageSize
+	}
+	r := &request{op: "Client.ListIncidents", method: http.MethodGet, path: c.path("incidents")}
+	r.query = odata(o.Filter, o.OrderBy, o.Top, o.SkipToken)
+	return newPager[Incident](c, r)
+}
+
+// odata returns the OData query parameters that are set.
+func odata(filter, orderBy string, top int, skipToken string) []param {
+	var q []param
+	if filter != "" {
+		q = append(q, param{"$filter", filter})
+	}
+	if orderBy != "" {
+		q = append(q, param{"$orderby", orderBy})
+	}
+	if top > 0 {
+		q = append(q, param{"$top", strconv.Itoa(top)})
+	}
+	if skipToken != "" {
+		q = append(q, param{"$skipToken", skipToken})
+	}
+	return q
+}
+
+// GetIncidentOptions are the options of GetIncident; none yet.
+type GetIncidentOptions struct{}
+
+// GetIncident returns one incident (GET .../incidents/{id}). A missing incident is a
+// *ResponseError that matches ErrNotFound.
+//
+//meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
+func (c *Client) GetIncident(ctx context.Context, id string, _ *GetIncidentOptions) (Incident, error) {
+	if err := checkID("id", id); err != nil {
+		return Incident{}, err
+	}
+	var out Incident
+	err := c.call(ctx, &request{op: "Client.GetIncident", method: http.MethodGet, path: c.path("incidents", id)}, &out)
+	return out, err
+}
+
+// DeleteIncidentOptions are the options of DeleteIncident; none yet.
+type DeleteIncidentOptions struct{}
+
+// DeleteIncident deletes an incident (DELETE .../incidents/{id}). Deletion is permanent: the
+// incident, its comments and its relations cannot be restored. Deleting an incident that does
+// not exist succeeds (the service answers 204).
+//
+//meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
+func (c *Client) DeleteIncident(ctx context.Context, id string, _ *DeleteIncidentOptions) error {
+	if err := checkID("id", id); err != nil {
+		return err
+	}
+	return c.call(ctx, &request{op: "Client.DeleteIncident", method: http.MethodDelete, path: c.path("incidents", id), ok: okDelete}, nil)
+}
+
+// CreateIncidentOptions are the options of CreateIncident.
+type CreateIncidentOptions struct {
+	// ID is the new incident's ID; "" means a new random GUID.
+	ID string
+}
+
+// CreateIncident creates an incident (PUT .../incidents/{id} without an etag). Title,
+// Severity and Status are required; read-only fields are ignored. The ID is
+// CreateIncidentOptions.ID or a new GUID, generated once so that a retried request cannot
+// create a second incident.
+//
+//meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
+func (c *Client) CreateIncident(ctx context.Context, inc Incident, opts *CreateIncidentOptions) (Incident, error) {
+	id := ""
+	if opts != nil {
+		id = opts.ID
+	}
+	if id == "" {
+		id = newGUID()
+	}
+	if err := checkID("CreateIncidentOptions.ID", id); err != nil {
+		return Incident{}, err
+	}
+	inc.Etag = ""
+	return c.putIncident(ctx, "Client.CreateIncident", id, inc)
+}
+
+// CreateOrUpdateIncidentOptions are the options of CreateOrUpdateIncident; none yet.
+type CreateOrUpdateIncidentOptions struct{}
+
+// CreateOrUpdateIncident writes inc as it is (PUT .../incidents/{id}) for callers that manage
+// etags themselves: inc.Etag must be the current etag when the incident exists, or the service
+// answers 409 Conflict (ErrConflict). It returns the stored incident with its new etag.
+//
+//meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
+func (c *Client) CreateOrUpdateIncident(ctx context.Context, id string, inc Incident, _ *CreateOrUpdateIncidentOptions) (Incident, error) {
+	if err := checkID("id", id); err != nil {
+		return Incident{}, err
+	}
+	return c.putIncident(ctx, "Client.CreateOrUpdateIncident", id, inc)
+}
+
+func (c *Client) putIncident(ctx context.Context, op, id string, inc Incident) (Incident, error) {
+	if err := validateIncident(&inc); err != nil {
+		return Incident{}, err
+	}
+	w := inc.wire()
+	w.ID, w.Type = "", "" // read-only envelope
+	var out Incident
+	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", id), body: &w, ok: okPut}, &out)
+	return out, err
+}
+
+// validateIncident rejects what the service would reject.
+func validateIncident(inc *Incident) error {
+	switch {
+	case strings.TrimSpace(inc.Title) == "":
+		return argError("Incident.Title", "is required")
+	case inc.Severity == "":
+		return argError("Incident.Severity", "is required")
+	case inc.Status == "":
+		return argError("Incident.Status", "is required")
+	}
+	if inc.Status == IncidentStatusClosed && inc.Classification == "" {
+		return argError("Incident.Classification", "is required to close an incident")
+	}
+	if inc.ClassificationReason != "" && inc.Classification == "" {
+		return argError("Incident.ClassificationReason", "%q needs a classification", inc.ClassificationReason)
+	}
+	if reasons := ReasonsFor(inc.Classification); reasons != nil {
+		if inc.ClassificationReason == "" && inc.Classification == ClassificationBenignPositive {
+			return argError("Incident.ClassificationReason", "classification %s needs a reason (%s)", inc.Classification, ClassificationReasonSuspiciousButExpected)
+		}
+		if inc.ClassificationReason != "" && !slices.Contains(reasons, inc.ClassificationReason) {
+			return argError("Incident.ClassificationReason", "%q does not belong to classification %s (use %s)", inc.ClassificationReason, inc.Classification, joinReasons(reasons))
+		}
+	} else if inc.Classification == ClassificationUndetermined && inc.ClassificationReason != "" {
+		return argError("Incident.ClassificationReason", "classification Undetermined takes no reason, got %q", inc.ClassificationReason)
+	}
+	if o := inc.Owner; !o.IsZero() && o.ObjectID == "" && o.UserPrincipalName == "" && o.Email == "" {
+		return argError("Incident.Owner", "an owner needs an object ID, a user principal name or an email")
+	}
+	if o := inc.Owner; o.ObjectID != "" && !guidRE.MatchString(o.ObjectID) {
+		return argError("Incident.Owner.ObjectID", "%q is not a GUID", o.ObjectID)
+	}
+	for i, l := range inc.Labels {
+		if strings.TrimSpace(l.Name) == "" {
+			return argError(fmt.Sprintf("Incident.Labels[%d]", i), "a label needs a name")
+		}
+	}
+	return nil
+}
+
+func joinReasons(rs []ClassificationReason) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, " or ")
+}
+
+// IncidentUpdate is a partial change to an incident: nil fields stay as they are.
+type IncidentUpdate struct {
+	Title                 *string
+	Description           *string
+	Severity              *Severity
+	Status                *IncidentStatus
+	Classification        *Classification
+	ClassificationReason  *ClassificationReason
+	ClassificationComment *string
+	// Owner assigns the incident; a pointer to a zero IncidentOwner unassigns it.
+	Owner *IncidentOwner
+	// AddLabels are added (as user labels) unless present; RemoveLabels are removed.
+	AddLabels    []string
+	RemoveLabels []string
+}
+
+func (u *IncidentUpdate) apply(inc *Incident) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&inc.Title, u.Title)
+	set(&inc.Description, u.Description)
+	set(&inc.ClassificationComment, u.ClassificationComment)
+	if u.Severity != nil {
+		inc.Severity = *u.Severity
+	}
+	if u.Status != nil {
+		inc.Status = *u.Status
+	}
+	if u.Classification != nil {
+		inc.Classification = *u.Classification
+	}
+	if u.ClassificationReason != nil {
+		inc.ClassificationReason = *u.ClassificationReason
+	}
+	if u.Owner != nil {
+		inc.Owner = *u.Owner
+	}
+	if len(u.RemoveLabels) > 0 {
+		inc.Labels = slices.DeleteFunc(slices.Clone(inc.Labels), func(l IncidentLabel) bool {
+			return slices.Contains(u.RemoveLabels, l.Name)
+		})
+	}
+	for _, name := range u.AddLabels {
+		if !slices.ContainsFunc(inc.Labels, func(l IncidentLabel) bool { return l.Name == name }) {
+			inc.Labels = append(inc.Labels, IncidentLabel{Name: name, Type: LabelTypeUser})
+		}
+	}
+	// Reopening clears the closing fields, as the portal does.
+	if u.Status != nil && *u.Status != IncidentStatusClosed && u.Classification == nil {
+		inc.Classification, inc.ClassificationReason, inc.ClassificationComment = "", "", ""
+	}
+}
+
+// UpdateIncidentOptions are the options of UpdateIncident and the convenience verbs built on
+// it.
+type UpdateIncidentOptions struct {
+	// MaxAttempts bounds the read-modify-write attempts when the service answers 409 Conflict
+	// because someone else changed the incident in between; 0 means 5.
+	MaxAttempts int
+}
+
+// UpdateIncident changes an incident partially. The API has no PATCH: UpdateIncident reads
+// the incident (GET), applies upd, and writes the whole incident back (PUT) with the etag it
+// read, keeping properties this SDK does not model. When the service answers 409 Conflict
+// because the incident changed in between, it reads it again and re-applies the same change,
+// up to MaxAttempts times, then returns an error matching ErrConflict. The change is validated
+// against the incident before anything is written. It returns the incident as stored.
+func (c *Client) UpdateIncident(ctx context.Context, id string, upd IncidentUpdate, opts *UpdateIncidentOptions) (Incident, error) {
+	if err := checkID("id", id); err != nil {
+		return Incident{}, err
+	}
+	attempts := 5
+	if opts != nil && opts.MaxAttempts > 0 {
+		attempts = opts.MaxAttempts
+	}
+	var lastErr error
+	for range attempts {
+		inc, err := c.GetIncident(ctx, id, nil)
+		if err != nil {
+			return Incident{}, err
+		}
+		upd.apply(&inc)
+		out, err := c.putIncident(ctx, "Client.UpdateIncident", id, inc)
+		if err == nil || !isConflict(err) {
+			return out, err
+		}
+		lastErr = err
+	}
+	return Incident{}, fmt.Errorf("sentinel: incident %s changed concurrently %d times in a row: %w", id, attempts, lastErr)
+}
+
+func isConflict(err error) bool {
+	re, ok := err.(*ResponseError)
+	return ok && re.class() == ErrConflict
+}
+
+// CloseIncident closes an incident with a classification, a reason that belongs to it (see
+// ReasonsFor; none for Undetermined) and an optional comment. It is UpdateIncident with
+// those fields.
+func (c *Client) CloseIncident(ctx context.Context, id string, classification Classification, reason ClassificationReason, comment string, opts *UpdateIncidentOptions) (Incident, error) {
+	status := IncidentStatusClosed
+	return c.UpdateIncident(ctx, id, IncidentUpdate{Status: &status, Classification: &classification, ClassificationReason: &reason, ClassificationComment: &comment}, opts)
+}
+
+// AssignIncident assigns an incident to owner, given by ObjectID, UserPrincipalName or Email.
+// It is UpdateIncident with Owner.
+func (c *Client) AssignIncident(ctx context.Context, id string, owner IncidentOwner, opts *UpdateIncidentOptions) (Incident, error) {
+	if owner.IsZero() {
+		return Incident{}, argError("owner", "is empty; use UpdateIncident with a zero Owner to unassign")
+	}
+	return c.UpdateIncident(ctx, id, IncidentUpdate{Owner: &owner}, opts)
+}
+
+// SetIncidentSeverity changes an incident's severity. It is UpdateIncident with Severity.
+func (c *Client) SetIncidentSeverity(ctx context.Context, id string, severity Severity, opts *UpdateIncidentOptions) (Incident, error) {
+	return c.UpdateIncident(ctx, id, IncidentUpdate{Severity: &severity}, opts)
+}
+
+// SetIncidentStatus changes an incident's status; closing needs CloseIncident. It is
+// UpdateIncident with Status.
+func (c *Client) SetIncidentStatus(ctx context.Context, id string, status IncidentStatus, opts *UpdateIncidentOptions) (Incident, error) {
+	return c.UpdateIncident(ctx, id, IncidentUpdate{Status: &status}, opts)
+}
+
+// AddIncidentLabels adds user labels that the incident does not have yet. It is
+// UpdateIncident with AddLabels.
+func (c *Client) AddIncidentLabels(ctx context.Context, id string, labels []string, opts *UpdateIncidentOptions) (Incident, error) {
+	if len(labels) == 0 {
+		return Incident{}, argError("labels", "must not be empty")
+	}
+	return c.UpdateIncident(ctx, id, IncidentUpdate{AddLabels: labels}, opts)
+}
+
+// RemoveIncidentLabels removes labels by name. It is UpdateIncident with RemoveLabels.
+func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []string, opts *UpdateIncidentOptions) (Incident, error) {
+	if len(labels) == 0 {
+		return Incident{}, argError("labels", "must not be empty")
+	}
+	return c.UpdateIncident(ctx, id, IncidentUpdate{RemoveLabels: labels}, opts)
+}
+
+// newGUID returns a random (version 4) GUID.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// IncidentFilter builds an OData $filter for ListIncidents without hand-written OData. Each
+// method returns a new filter with one more condition; all conditions must hold. String
+// renders it, with values quoted and escaped. The zero value matches everything.
+//
+//	f := sentinel.IncidentFilter{}.
+//		SeverityIn(sentinel.SeverityHigh, sentinel.SeverityMedium).
+//		StatusIn(sentinel.IncidentStatusNew, sentinel.IncidentStatusActive).
+//		CreatedAfter(time.Now().Add(-24 * time.Hour))
+//	pager := client.ListIncidents(&sentinel.ListIncidentsOptions{Filter: f.String()})
+type IncidentFilter struct{ clauses []string }
+
+func (f IncidentFilter) with(clause string) IncidentFilter {
+	return IncidentFilter{clauses: append(slices.Clip(f.clauses), clause)}
+}
+
+// ODataString quotes s as an OData string literal: 'it”s'.
+func ODataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// ODataTime formats t as an OData date-time literal in UTC.
+func ODataTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func anyOf[T ~string](field string, values []T) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = field + " eq " + ODataString(string(v))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, " or ") + ")"
+}
+
+// SeverityIn matches incidents with any of the severities.
+func (f IncidentFilter) SeverityIn(s ...Severity) IncidentFilter {
+	if len(s) == 0 {
+		return f
+	}
+	return f.with(anyOf("properties/severity", s))
+}
+
+// StatusIn matches incidents with any of the statuses.
+func (f IncidentFilter) StatusIn(s ...IncidentStatus) IncidentFilter {
+	if len(s) == 0 {
+		return f
+	}
+	return f.with(anyOf("properties/status", s))
+}
+
+// ClassificationIs matches incidents with the classification.
+func (f IncidentFilter) ClassificationIs(c Classification) IncidentFilter {
+	return f.with("properties/classification eq " + ODataString(string(c)))
+}
+
+// OwnerUPN matches incidents assigned to the user principal name.
+func (f IncidentFilter) OwnerUPN(upn string) IncidentFilter {
+	return f.with("properties/owner/userPrincipalName eq " + ODataString(upn))
+}
+
+// OwnerObjectID matches incidents assigned to the Entra object ID.
+func (f IncidentFilter) OwnerObjectID(id string) IncidentFilter {
+	return f.with("properties/owner/objectId eq " + ODataString(id))
+}
+
+// CreatedAfter matches incidents created strictly after t.
+func (f IncidentFilter) CreatedAfter(t time.Time) IncidentFilter {
+	return f.with("properties/createdTimeUtc gt " + ODataTime(t))
+}
+
+// CreatedBefore matches incidents created strictly before t.
+func (f IncidentFilter) CreatedBefore(t time.Time) IncidentFilter {
+	return f.with("properties/createdTimeUtc lt " + ODataTime(t))
+}
+
+// ModifiedAfter matches incidents last modified strictly after t.
+func (f IncidentFilter) ModifiedAfter(t time.Time) IncidentFilter {
+	return f.with("properties/lastModifiedTimeUtc gt " + ODataTime(t))
+}
+
+// ModifiedSince matches incidents last modified at or after t.
+func (f IncidentFilter) ModifiedSince(t time.Time) IncidentFilter {
+	return f.with("properties/lastModifiedTimeUtc ge " + ODataTime(t))
+}
+
+// ModifiedBefore matches incidents last modified strictly before t.
+func (f IncidentFilter) ModifiedBefore(t time.Time) IncidentFilter {
+	return f.with("properties/lastModifiedTimeUtc lt " + ODataTime(t))
+}
+
+// NumberGreaterThan matches incidents whose number is greater than n.
+func (f IncidentFilter) NumberGreaterThan(n int64) IncidentFilter {
+	return f.with("properties/incidentNumber gt " + strconv.FormatInt(n, 10))
+}
+
+// TitleContains matches incidents whose title contains s.
+func (f IncidentFilter) TitleContains(s string) IncidentFilter {
+	return f.with("contains(properties/title," + ODataString(s) + ")")
+}
+
+// Raw adds a hand-written OData condition, parenthesised.
+func (f IncidentFilter) Raw(expr string) IncidentFilter {
+	if strings.TrimSpace(expr) == "" {
+		return f
+	}
+	return f.with("(" + expr + ")")
+}
+
+// And adds all conditions of g.
+func (f IncidentFilter) And(g IncidentFilter) IncidentFilter {
+	for _, c := range g.clauses {
+		f = f.with(c)
+	}
+	return f
+}
+
+// String returns the $filter expression: the conditions joined by "and"; "" for none.
+func (f IncidentFilter) String() string { return strings.Join(f.clauses, " and ") }

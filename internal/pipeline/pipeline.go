@@ -1,0 +1,214 @@
+// Package pipeline holds the azcore pipeline policies the sentinel client adds to azcore's
+// own: a throttling policy
+// that honours Retry-After beyond azcore's 60 s cap within a budget, and a client-side rate
+// limit. It also parses the service's Retry-After headers.
+package pipeline
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+)
+
+// Origin is a URL's scheme and host with the scheme's default port removed, lower-cased:
+// "https://management.azure.com". Two URLs may share credentials only if their origins are
+// equal.
+func Origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") { // IPv6 literal
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host
+}
+
+// RetryAfter returns the delay the response asks for: retry-after-ms, then
+// x-ms-retry-after-ms, then Retry-After as seconds or an HTTP date. ok is false when none of
+// them is present and valid.
+func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
+	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
+		if v := strings.TrimSpace(h.Get(name)); v != "" {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
+				return time.Duration(ms) * time.Millisecond, true
+			}
+		}
+	}
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
+		if s > int64(1<<62/time.Second) {
+			s = int64(1 << 62 / time.Second)
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// Clock is the time source of the throttling policy and the rate limiter; tests replace it.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits for d or until ctx is done, whichever is first.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// RealClock is the wall clock.
+type RealClock struct{}
+
+// Now returns time.Now().
+func (RealClock) Now() time.Time { return time.Now() }
+
+// Sleep waits for d or until ctx is done.
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ThrottlePolicy retries 429 Too Many Requests responses. It waits for the response's
+// Retry-After (or an exponential backoff when there is none) as long as the total wait for
+// one call stays within Budget, and returns the 429 response unchanged otherwise, so that the
+// caller can report it with its Retry-After. azcore's retry policy, which sits after this one,
+// is configured not to handle 429 itself, because it gives up at once on a Retry-After above
+// its 60 s cap.
+type ThrottlePolicy struct {
+	Budget     time.Duration // total wait allowed per call
+	MaxRetries int           // retries of 429 per call
+	BaseDelay  time.Duration // backoff base when the response gives no Retry-After
+	Clock      Clock
+	// OnThrottle, when set, is called before each wait.
+	OnThrottle func(wait time.Duration)
+}
+
+// Do implements policy.Policy.
+func (p *ThrottlePolicy) Do(req *policy.Request) (*http.Response, error) {
+	var waited time.Duration
+	for try := 0; ; try++ {
+		if try > 0 {
+			if err := req.RewindBody(); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := req.Clone(req.Raw().Context()).Next()
+		if err != nil || resp.StatusCode != http.StatusTooManyRequests || try >= p.MaxRetries {
+			return resp, err
+		}
+		wait, ok := RetryAfter(resp.Header, p.Clock.Now())
+		if !ok {
+			wait = p.BaseDelay << min(try, 10)
+		}
+		if waited+wait > p.Budget {
+			return resp, nil
+		}
+		drain(resp)
+		if p.OnThrottle != nil {
+			p.OnThrottle(wait)
+		}
+		if err := p.Clock.Sleep(req.Raw().Context(), wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+	}
+}
+
+func drain(resp *http.Response) {
+	if resp != nil && resp.Body != nil {
+		buf := make([]byte, 4096)
+		for i := 0; i < 64; i++ { // at most 256 KiB
+			if _, err := resp.Body.Read(buf); err != nil {
+				break
+			}
+		}
+		resp.Body.Close()
+	}
+}
+
+// RateLimiter is a token bucket: it admits Rate requests per second on average and bursts of
+// up to Burst. It is safe for concurrent use and may be shared by several clients.
+type RateLimiter struct {
+	mu     sync.Mutex
+	rate   float64
+	burst  float64
+	tokens float64
+	last   time.Time
+	clock  Clock
+}
+
+// NewRateLimiter returns a full bucket.
+func NewRateLimiter(rate float64, burst int, clock Clock) *RateLimiter {
+	if burst < 1 {
+		burst = 1
+	}
+	if clock == nil {
+		clock = RealClock{}
+	}
+	return &RateLimiter{rate: rate, burst: float64(burst), tokens: float64(burst), last: clock.Now(), clock: clock}
+}
+
+// Wait takes one token, waiting until one is available or ctx is done.
+func (l *RateLimiter) Wait(ctx context.Context) error {
+	l.mu.Lock()
+	now := l.clock.Now()
+	if now.After(l.last) {
+		l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
+		l.last = now
+	}
+	l.tokens--
+	var wait time.Duration
+	if l.tokens < 0 {
+		wait = time.Duration(-l.tokens / l.rate * float64(time.Second))
+	}
+	l.mu.Unlock()
+	if wait == 0 {
+		return nil
+	}
+	if err := l.clock.Sleep(ctx, wait); err != nil {
+		l.mu.Lock()
+		l.tokens++ // give the token back
+		l.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// RateLimitPolicy takes a token from the limiter before every attempt, retries included.
+type RateLimitPolicy struct {
+	Limiter interface{ Wait(context.Context) error }
+}
+
+// Do implements policy.Policy.
+func (p RateLimitPolicy) Do(req *policy.Request) (*http.Response, error) {
+	if err := p.Limiter.Wait(req.Raw().Context()); err != nil {
+		return nil, err
+	}
+	return req.Next()
+}

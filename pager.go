@@ -1,0 +1,280 @@
+package sentinel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Pager walks a paged list of T, one page per request. Create one with a List method of
+// Client; creating it sends no request. A Pager is not safe for concurrent use.
+//
+// A Pager follows each page's nextLink verbatim: it never adds api-version, $filter or any
+// other parameter to it. It refuses a nextLink on another scheme, host or port than the
+// client's endpoint with a *ForeignOriginError, so the bearer token never leaves for it, and
+// it ends with an error when the service repeats a link it already followed. After any error
+// the Pager is finished: More reports false and NextPage returns the same error. It keeps
+// only the current page in memory.
+type Pager[T any] struct {
+	c      *Client
+	first  *request                                   // the first page's request
+	next   func(link string) (*request, error)        // the request for a nextLink; nil means GET it verbatim
+	decode func(dec *jsontext.Decoder, item *T) error // one item of "value"
+	link   string                                     // the nextLink to request next; "" before the first page
+	seen   map[string]struct{}
+	err    error
+	done   bool
+	buf    []T
+}
+
+// newPager returns a pager whose first page is first.
+func newPager[T any](c *Client, first *request) *Pager[T] {
+	return &Pager[T]{c: c, first: first, decode: decodeItem[T]}
+}
+
+// errPager returns a pager that fails with err on its first NextPage; List methods use it for
+// invalid options, so that the error surfaces where paging starts.
+func errPager[T any](err error) *Pager[T] {
+	return &Pager[T]{err: err}
+}
+
+func decodeItem[T any](dec *jsontext.Decoder, item *T) error {
+	return json.UnmarshalDecode(dec, item, decodeOptions)
+}
+
+// More reports whether another page may be fetched: true until the last page was returned or
+// an error occurred.
+func (p *Pager[T]) More() bool { return !p.done }
+
+// NextPage fetches and returns the next page. It returns the pager's error once the pager
+// failed, and an error when called after the last page.
+func (p *Pager[T]) NextPage(ctx context.Context) ([]T, error) {
+	items, err := p.fetch(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// fetch gets the next page, appending its items to dst.
+func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
+	if p.err != nil {
+		p.done = true
+		return nil, p.err
+	}
+	if p.done {
+		return nil, errors.New("sentinel: Pager.NextPage called after the last page")
+	}
+	if p.seen == nil {
+		p.seen = make(map[string]struct{}, 4)
+	}
+	var r *request
+	if p.link == "" {
+		r = p.first
+		p.seen[p.c.url(r)] = struct{}{}
+	} else {
+		u, err := url.Parse(p.link)
+		if err != nil {
+			return nil, p.fail(fmt.Errorf("sentinel: invalid nextLink %q", cleanURL(p.link)))
+		}
+		if !u.IsAbs() { // a relative link is relative to the endpoint
+			svc := p.first.service
+			if svc == nil {
+				svc = &p.c.arm
+			}
+			u = svc.endpoint.ResolveReference(u)
+			p.link = u.String()
+		}
+		if err := p.c.origins.check(u); err != nil {
+			return nil, p.fail(err)
+		}
+		if _, dup := p.seen[p.link]; dup {
+			return nil, p.fail(fmt.Errorf("sentinel: the service returned nextLink %s again; stopping to avoid an endless listing", cleanURL(p.link)))
+		}
+		p.seen[p.link] = struct{}{}
+		if p.next != nil {
+			if r, err = p.next(p.link); err != nil {
+				return nil, p.fail(err)
+			}
+		} else {
+			r = &request{op: p.first.op, method: http.MethodGet, rawURL: p.link, service: p.first.service}
+		}
+	}
+	resp, err := p.c.send(ctx, r)
+	if err != nil {
+		return nil, p.fail(err)
+	}
+	items, next, err := decodePage(resp, dst, p.decode)
+	resp.Body.Close()
+	if err != nil {
+		return nil, p.fail(err)
+	}
+	p.link = next
+	if next == "" {
+		p.done = true
+	}
+	return items, nil
+}
+
+func (p *Pager[T]) fail(err error) error {
+	p.err = err
+	p.done = true
+	return err
+}
+
+// NextLink returns the link the next NextPage will request: the last page's nextLink, or ""
+// before the first page and after the last. Save it to continue a listing later with Resume.
+func (p *Pager[T]) NextLink() string {
+	if p.done {
+		return ""
+	}
+	return p.link
+}
+
+// Resume makes the pager start at link, a value NextLink returned earlier, instead of the
+// first page. Call it before the first NextPage. The link is checked like any nextLink: on
+// another origin it is refused without a request.
+func (p *Pager[T]) Resume(link string) *Pager[T] {
+	if p.err == nil && p.seen == nil {
+		if link == "" {
+			p.err = argError("link", "must not be empty")
+		}
+		p.link = link
+	}
+	return p
+}
+
+// All returns an iterator over every item of every remaining page. It yields (item, nil) for
+// each item and, if fetching a page fails, one (zero, err) at the end. Breaking out of the
+// loop stops fetching. The iterator is single-use: the pager advances as it runs.
+//
+//	for inc, err := range client.ListIncidents(nil).All(ctx) {
+//		if err != nil { return err }
+//		fmt.Println(inc.Number, inc.Title)
+//	}
+func (p *Pager[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var buf []T
+		for !p.done {
+			items, err := p.fetch(ctx, buf[:0])
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for i := range items {
+				if !yield(items[i], nil) {
+					return
+				}
+			}
+			clear(items) // drop references the next page would otherwise keep alive
+			buf = items
+		}
+	}
+}
+
+// Collect fetches pages until the end or until it has limit items (limit <= 0 means no
+// limit) and returns the items. On error it returns the items read so far with the error.
+func (p *Pager[T]) Collect(ctx context.Context, limit int) ([]T, error) {
+	var all []T
+	for !p.done {
+		items, err := p.fetch(ctx, all)
+		if err != nil {
+			return all, err
+		}
+		all = items
+		if limit > 0 && len(all) >= limit {
+			return all[:limit], nil
+		}
+	}
+	return all, nil
+}
+
+// decodePage stream-decodes a {"value": [...], "nextLink": "..."} page, appending the items
+// to dst. A body without "value", or an ARM error object, is an error, never an empty page.
+func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decoder, *T) error) ([]T, string, error) {
+	dec := jsontext.NewDecoder(resp.Body, decodeOptions)
+	var next string
+	sawValue := false
+	fail := func(err error) ([]T, string, error) {
+		return nil, "", decodeError(resp, err)
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return fail(err)
+	}
+	if tok.Kind() != '{' {
+		return fail(fmt.Errorf("expected a JSON object, got %s", tok.Kind()))
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadValue()
+		if err != nil {
+			return fail(err)
+		}
+		switch string(name) {
+		case `"value"`:
+			sawValue = true
+			if dec.PeekKind() == 'n' {
+				if _, err := dec.ReadToken(); err != nil {
+					return fail(err)
+				}
+				continue
+			}
+			if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '[' {
+				return fail(fmt.Errorf("value is not an array: %v", err))
+			}
+			for dec.PeekKind() != ']' {
+				if dec.PeekKind() == 0 {
+					_, err := dec.ReadToken()
+					return fail(err)
+				}
+				var item T
+				dst = append(dst, item)
+				if err := decode(dec, &dst[len(dst)-1]); err != nil {
+					return fail(fmt.Errorf("item %d: %w", len(dst)-1, err))
+				}
+			}
+			if _, err := dec.ReadToken(); err != nil {
+				return fail(err)
+			}
+		case `"nextLink"`:
+			if dec.PeekKind() == 'n' {
+				_, err = dec.ReadToken()
+			} else {
+				var tok jsontext.Token
+				tok, err = dec.ReadToken()
+				if err == nil && tok.Kind() != '"' {
+					err = fmt.Errorf("nextLink is not a string")
+				}
+				next = tok.String()
+			}
+			if err != nil {
+				return fail(err)
+			}
+		case `"error"`:
+			if dec.PeekKind() == '{' {
+				return nil, "", errorFromObject(dec, resp)
+			}
+			if err := dec.SkipValue(); err != nil {
+				return fail(err)
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // '}' or a truncation error
+		return fail(err)
+	}
+	if !sawValue {
+		return fail(errors.New(`the page has no "value" member`))
+	}
+	return dst, next, nil
+}

@@ -1,0 +1,343 @@
+package sentineltest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// workspace is the state of one emulated workspace: collections of ARM resources by path.
+type workspace struct {
+	info        WorkspaceInfo
+	collections map[string]*collection // by lower-case collection path, e.g. "incidents" or "incidents/<id>/comments"
+	nextNumber  int64                  // incident numbers
+	data        map[string]any         // per-resource extra state, keyed by the resource file
+}
+
+func newWorkspace(info WorkspaceInfo) *workspace {
+	return &workspace{info: info, collections: map[string]*collection{}, nextNumber: 1, data: map[string]any{}}
+}
+
+// prefix is the ARM ID prefix of the workspace's Microsoft.SecurityInsights resources.
+func (ws *workspace) prefix() string {
+	return "/subscriptions/" + ws.info.SubscriptionID + "/resourceGroups/" + ws.info.ResourceGroup +
+		"/providers/Microsoft.OperationalInsights/workspaces/" + ws.info.Name + "/providers/Microsoft.SecurityInsights"
+}
+
+// coll returns the collection at path, creating it.
+func (ws *workspace) coll(path string) *collection {
+	k := strings.ToLower(path)
+	c := ws.collections[k]
+	if c == nil {
+		c = &collection{path: path, docs: map[string]*document{}}
+		ws.collections[k] = c
+	}
+	return c
+}
+
+// dropColls removes every collection under path (used when a parent resource is deleted).
+func (ws *workspace) dropColls(path string) {
+	p := strings.ToLower(path) + "/"
+	for k := range ws.collections {
+		if strings.HasPrefix(k, p) {
+			delete(ws.collections, k)
+		}
+	}
+}
+
+// document is one stored resource, as the JSON object the server returns.
+type document struct {
+	name string
+	obj  map[string]any
+	seq  int64
+	raw  []byte // cached encoding of obj; nil after a change
+}
+
+func (d *document) encode() []byte {
+	if d.raw == nil {
+		d.raw, _ = json.Marshal(d.obj)
+	}
+	return d.raw
+}
+
+// touch invalidates the cached encoding after obj changed.
+func (d *document) touch() { d.raw = nil }
+
+func (d *document) props() map[string]any {
+	p, _ := d.obj["properties"].(map[string]any)
+	if p == nil {
+		p = map[string]any{}
+		d.obj["properties"] = p
+	}
+	return p
+}
+
+type collection struct {
+	path string
+	docs map[string]*document
+	seq  int64
+}
+
+func (c *collection) get(name string) *document { return c.docs[strings.ToLower(name)] }
+
+func (c *collection) put(d *document) {
+	if d.seq == 0 {
+		c.seq++
+		d.seq = c.seq
+	}
+	d.touch()
+	c.docs[strings.ToLower(d.name)] = d
+}
+
+func (c *collection) remove(name string) bool {
+	k := strings.ToLower(name)
+	_, ok := c.docs[k]
+	delete(c.docs, k)
+	return ok
+}
+
+// sorted returns the documents in insertion order.
+func (c *collection) sorted() []*document {
+	out := make([]*document, 0, len(c.docs))
+	for _, d := range c.docs {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+// newEtag returns a fresh quoted etag in the service's style.
+func (s *Server) newEtag() string {
+	s.etagSeq++
+	return fmt.Sprintf("\"%08x-0000-0000-0000-%012x\"", s.etagSeq, s.now().UnixNano()/1e6)
+}
+
+// call is one request being handled, with the server locked.
+type call struct {
+	s  *Server
+	ws *workspace
+	w  http.ResponseWriter
+	r  *http.Request
+}
+
+// readObject decodes the request body as a JSON object; on failure it answers 400 and
+// returns nil.
+func (c *call) readObject() map[string]any {
+	var m map[string]any
+	dec := json.NewDecoder(c.r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || m == nil {
+		c.fail(http.StatusBadRequest, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
+		return nil
+	}
+	return m
+}
+
+func (c *call) write(status int, v any) {
+	var b []byte
+	switch v := v.(type) {
+	case []byte:
+		b = v
+	case *document:
+		b = v.encode()
+	default:
+		b, _ = json.Marshal(v)
+	}
+	writeRaw(c.w, status, b)
+}
+
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("x-ms-request-id", requestID())
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func (c *call) fail(status int, code, msg string) { writeError(c.w, status, code, msg) }
+
+func (c *call) notFound(kind, name string) {
+	c.fail(http.StatusNotFound, "NotFound", fmt.Sprintf("%s '%s' was not found.", kind, name))
+}
+
+// writeError answers in the service's CloudError shape.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg}})
+	writeRaw(w, status, b)
+}
+
+var reqSeq atomic.Uint64
+
+func requestID() string {
+	return fmt.Sprintf("00000000-0000-4000-8000-%012d", reqSeq.Add(1))
+}
+
+// page writes one page of docs for a list request, honouring $top (default: the server's
+// page size; at most maxTop) and $skipToken, with an absolute nextLink that repeats the
+// request's query with a new $skipToken.
+func (c *call) page(docs []*document, maxTop int) {
+	q := c.r.URL.Query()
+	top := c.s.pageDefault
+	if v := q.Get("$top"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			c.fail(http.StatusBadRequest, "BadRequest", "The value of $top must be a positive integer.")
+			return
+		}
+		if maxTop > 0 && n > maxTop {
+			c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The value of $top must be at most %d.", maxTop))
+			return
+		}
+		top = n
+	}
+	start := 0
+	if tok := q.Get("$skipToken"); tok != "" {
+		n, ok := decodeSkipToken(tok)
+		if !ok {
+			c.fail(http.StatusBadRequest, "BadRequest", "The $skipToken is invalid.")
+			return
+		}
+		start = n
+	}
+	if start > len(docs) {
+		start = len(docs)
+	}
+	end := min(start+top, len(docs))
+	var b strings.Builder
+	b.WriteString(`{"value":[`)
+	for i, d := range docs[start:end] {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(d.encode())
+	}
+	b.WriteString("]")
+	if end < len(docs) {
+		q.Set("$skipToken", encodeSkipToken(end))
+		link := "https://" + c.r.Host + c.r.URL.EscapedPath() + "?" + encodeQuery(q)
+		nl, _ := json.Marshal(link)
+		b.WriteString(`,"nextLink":`)
+		b.Write(nl)
+	}
+	b.WriteString("}")
+	writeRaw(c.w, http.StatusOK, []byte(b.String()))
+}
+
+// encodeQuery encodes q with api-version first and '$' kept literal, as ARM writes nextLinks.
+func encodeQuery(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i] == "api-version" || keys[j] == "api-version" {
+			return keys[i] == "api-version"
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for _, k := range keys {
+		for _, v := range q[k] {
+			parts = append(parts, strings.ReplaceAll(url.QueryEscape(k), "%24", "$")+"="+strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+func encodeSkipToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+}
+
+func decodeSkipToken(tok string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil || !strings.HasPrefix(string(b), "offset:") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "offset:"))
+	return n, err == nil && n >= 0
+}
+
+// resourceID returns the ARM ID of a resource at sub-path p (e.g. "incidents/x").
+func (ws *workspace) resourceID(p string) string { return ws.prefix() + "/" + p }
+
+// putDoc is the common create-or-update of a resource with etag semantics: a PUT to an
+// existing resource must carry its current etag (409 Conflict otherwise). build receives the
+// request object and the existing document (nil when new) and returns the object to store,
+// or ok=false when it has already answered with an error. putDoc answers 200 or 201.
+func (c *call) putDoc(coll *collection, name, typ string, build func(req map[string]any, old *document) (map[string]any, bool)) {
+	req := c.readObject()
+	if req == nil {
+		return
+	}
+	old := coll.get(name)
+	if old != nil {
+		etag, _ := req["etag"].(string)
+		if etag == "" || etag != old.obj["etag"] {
+			c.fail(http.StatusConflict, "Conflict", fmt.Sprintf("Newer version of resource '%s' exists. Data was not saved", name))
+			return
+		}
+	}
+	obj, ok := build(req, old)
+	if !ok {
+		return
+	}
+	if old != nil {
+		name = old.name
+	}
+	obj["id"] = c.ws.resourceID(coll.path + "/" + name)
+	obj["name"] = name
+	obj["type"] = typ
+	obj["etag"] = c.s.newEtag()
+	d := &document{name: name, obj: obj}
+	status := http.StatusCreated
+	if old != nil {
+		d.seq = old.seq
+		status = http.StatusOK
+	}
+	coll.put(d)
+	c.write(status, d)
+}
+
+// getDoc answers a GET of one resource.
+func (c *call) getDoc(coll *collection, kind, name string) {
+	d := coll.get(name)
+	if d == nil {
+		c.notFound(kind, name)
+		return
+	}
+	c.write(http.StatusOK, d)
+}
+
+// deleteDoc answers a DELETE: 200 when it existed, 204 when not.
+func (c *call) deleteDoc(coll *collection, name string) {
+	if coll.remove(name) {
+		c.ws.dropColls(coll.path + "/" + name)
+		c.w.WriteHeader(http.StatusOK)
+		return
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+// deepCopy copies a JSON value.
+func deepCopy(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[k] = deepCopy(x)
+		}
+		return m
+	case []any:
+		s := make([]any, len(v))
+		for i, x := range v {
+			s[i] = deepCopy(x)
+		}
+		return s
+	}
+	return v
+}
