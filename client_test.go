@@ -117,7 +117,7 @@ func TestErrorMapping(t *testing.T) {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
 			env := newEnv(t, func(o *sentinel.ClientOptions) { o.ThrottleBudget = -1; o.Retry.MaxRetries = -1 })
 			env.srv.Fail(sentineltest.Fault{Status: tt.status, Times: 1, RetryAfter: "7",
-				Body: fmt.Sprintf(`{"error":{"code":%q,"message":"the message for %d"}}`, tt.code, tt.status),
+				Body:   fmt.Sprintf(`{"error":{"code":%q,"message":"the message for %d"}}`, tt.code, tt.status),
 				Header: http.Header{"X-Ms-Request-Id": {"req-123"}, "X-Ms-Correlation-Request-Id": {"corr-9"}}})
 			_, err := env.client.GetIncident(context.Background(), "abc", nil)
 			require.Error(t, err)
