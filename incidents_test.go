@@ -210,7 +210,7 @@ func TestUpdateIncidentPartial(t *testing.T) {
 	ctx := context.Background()
 	id := env.srv.CreateIncident(map[string]any{
 		"title": "Phishing email delivered to bob", "severity": "Low", "status": "New",
-		"labels": []any{map[string]any{"labelName": "phishing", "labelType": "AutoAssigned"}, map[string]any{"labelName": "old"}},
+		"labels":          []any{map[string]any{"labelName": "phishing", "labelType": "AutoAssigned"}, map[string]any{"labelName": "old"}},
 		"teamInformation": map[string]any{"teamId": "t-1", "name": "war room"},
 	})
 
