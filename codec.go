@@ -17,9 +17,12 @@ var decodeOptions = json.JoinOptions(
 	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalTime)),
 )
 
-// encodeOptions are used for every request body.
+// encodeOptions are used for every request body. They accept back what decodeOptions
+// accepted (unknown members with duplicate names or invalid UTF-8 are sent as received).
 var encodeOptions = json.JoinOptions(
 	json.Deterministic(true),
+	jsontext.AllowInvalidUTF8(true),
+	jsontext.AllowDuplicateNames(true),
 	json.WithMarshalers(json.MarshalToFunc(marshalTime)),
 )
 

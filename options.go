@@ -89,3 +89,7 @@ func NewRateLimiter(perSecond float64, burst int) *RateLimiter {
 
 // Wait blocks until the limiter admits one request or ctx is done.
 func (r *RateLimiter) Wait(ctx context.Context) error { return r.l.Wait(ctx) }
+
+// Ptr returns a pointer to v, for the pointer fields of partial updates:
+// IncidentUpdate{Severity: sentinel.Ptr(sentinel.SeverityHigh)}.
+func Ptr[T any](v T) *T { return &v }

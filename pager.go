@@ -30,7 +30,6 @@ type Pager[T any] struct {
 	seen   map[string]struct{}
 	err    error
 	done   bool
-	buf    []T
 }
 
 // newPager returns a pager whose first page is first.
