@@ -263,3 +263,24 @@ func TestPagerAllStopsOnBreakAndReportsErrors(t *testing.T) {
 	assert.Equal(t, 50, n)
 	assert.ErrorIs(t, lastErr, sentinel.ErrNotFound)
 }
+
+func TestEmulatorKeysetPagingSurvivesChanges(t *testing.T) {
+	env := newEnv(t)
+	names := env.srv.SeedIncidents(30)
+	ctx := context.Background()
+	p := env.client.ListIncidents(&sentinel.ListIncidentsOptions{Top: 10, OrderBy: sentinel.OrderByNumberAsc})
+	first, err := p.NextPage(ctx)
+	require.NoError(t, err)
+	require.Len(t, first, 10)
+	// Delete two listed incidents and add one while the client pages: no item shifts past it.
+	require.NoError(t, env.client.DeleteIncident(ctx, names[0], nil))
+	require.NoError(t, env.client.DeleteIncident(ctx, names[5], nil))
+	added := env.srv.CreateIncident(map[string]any{"title": "late", "severity": "Low", "status": "New"})
+	rest, err := p.Collect(ctx, 0)
+	require.NoError(t, err)
+	var got []string
+	for _, it := range append(first, rest...) {
+		got = append(got, it.Name)
+	}
+	assert.Equal(t, append(names, added), got)
+}

@@ -59,6 +59,7 @@ func (c *call) listIncidents() {
 			return
 		}
 		sortDocs(docs, keys)
+		c.order = keys
 	}
 	c.page(docs, maxIncidentTop)
 }

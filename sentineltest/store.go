@@ -124,6 +124,8 @@ type call struct {
 	ws *workspace
 	w  http.ResponseWriter
 	r  *http.Request
+	// order is the list's sort order (from $orderby); page breaks ties by insertion order.
+	order []orderKey
 }
 
 // readObject decodes the request body as a JSON object; on failure it answers 400 and
@@ -177,9 +179,11 @@ func requestID() string {
 	return fmt.Sprintf("00000000-0000-4000-8000-%012d", reqSeq.Add(1))
 }
 
-// page writes one page of docs for a list request, honouring $top (default: the server's
-// page size; at most maxTop) and $skipToken, with an absolute nextLink that repeats the
-// request's query with a new $skipToken.
+// page writes one page of docs (sorted by c.order, then insertion order) for a list request,
+// honouring $top (default: the server's page size; at most maxTop) and $skipToken, with an
+// absolute nextLink that repeats the request's query with a new $skipToken. A skip token
+// holds the sort key of the last item sent (keyset paging), so items created, deleted or
+// reordered while a client pages are neither skipped nor repeated because of a shifted offset.
 func (c *call) page(docs []*document, maxTop int) {
 	q := c.r.URL.Query()
 	top := c.s.pageDefault
@@ -197,15 +201,18 @@ func (c *call) page(docs []*document, maxTop int) {
 	}
 	start := 0
 	if tok := q.Get("$skipToken"); tok != "" {
-		n, ok := decodeSkipToken(tok)
-		if !ok {
+		after, ok := decodeSkipToken(tok)
+		if !ok || len(after.Keys) != len(c.order) {
 			c.fail(http.StatusBadRequest, "BadRequest", "The $skipToken is invalid.")
 			return
 		}
-		start = n
-	}
-	if start > len(docs) {
 		start = len(docs)
+		for i, d := range docs {
+			if c.compareKey(d, after) > 0 {
+				start = i
+				break
+			}
+		}
 	}
 	end := min(start+top, len(docs))
 	var b strings.Builder
@@ -218,7 +225,7 @@ func (c *call) page(docs []*document, maxTop int) {
 	}
 	b.WriteString("]")
 	if end < len(docs) {
-		q.Set("$skipToken", encodeSkipToken(end))
+		q.Set("$skipToken", encodeSkipToken(c.keyOf(docs[end-1])))
 		link := "https://" + c.r.Host + c.r.URL.EscapedPath() + "?" + encodeQuery(q)
 		nl, _ := json.Marshal(link)
 		b.WriteString(`,"nextLink":`)
@@ -226,6 +233,40 @@ func (c *call) page(docs []*document, maxTop int) {
 	}
 	b.WriteString("}")
 	writeRaw(c.w, http.StatusOK, []byte(b.String()))
+}
+
+// pageKey is the position of an item in a sorted list: its sort key values and sequence.
+type pageKey struct {
+	Keys []any `json:"k"`
+	Seq  int64 `json:"s"`
+}
+
+func (c *call) keyOf(d *document) pageKey {
+	k := pageKey{Keys: make([]any, len(c.order)), Seq: d.seq}
+	for i, o := range c.order {
+		k.Keys[i] = lookup(d.obj, o.path)
+	}
+	return k
+}
+
+// compareKey orders d against a key in the list's order.
+func (c *call) compareKey(d *document, k pageKey) int {
+	for i, o := range c.order {
+		v := compareValues(lookup(d.obj, o.path), k.Keys[i])
+		if o.desc {
+			v = -v
+		}
+		if v != 0 {
+			return v
+		}
+	}
+	switch {
+	case d.seq < k.Seq:
+		return -1
+	case d.seq > k.Seq:
+		return 1
+	}
+	return 0
 }
 
 // encodeQuery encodes q with api-version first and '$' kept literal, as ARM writes nextLinks.
@@ -249,17 +290,20 @@ func encodeQuery(q url.Values) string {
 	return strings.Join(parts, "&")
 }
 
-func encodeSkipToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+func encodeSkipToken(k pageKey) string {
+	b, _ := json.Marshal(k)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeSkipToken(tok string) (int, bool) {
+func decodeSkipToken(tok string) (pageKey, bool) {
+	var k pageKey
 	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || !strings.HasPrefix(string(b), "offset:") {
-		return 0, false
+	if err != nil {
+		return k, false
 	}
-	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "offset:"))
-	return n, err == nil && n >= 0
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	return k, dec.Decode(&k) == nil
 }
 
 // resourceID returns the ARM ID of a resource at sub-path p (e.g. "incidents/x").
