@@ -4,3 +4,6 @@ import "github.com/sentinel-go/sentinel/internal/pipeline"
 
 // SetClock makes the client's throttling policy use clk; for tests in package sentinel_test.
 func SetClock(o *ClientOptions, clk pipeline.Clock) { o.clock = clk }
+
+// SetWatchClock makes a watcher use clk for its start time, intervals and lag.
+func SetWatchClock(o *WatchOptions, clk pipeline.Clock) { o.clock = clk }

@@ -323,6 +323,20 @@ func (d *WorkspaceData) ModifyIncident(name string, f func(props map[string]any)
 	return true
 }
 
+// SetIncidentVisible hides an incident from lists and reads, or shows it again, to simulate
+// an incident the service indexes late: it keeps its number and times. It reports whether
+// the incident exists.
+func (d *WorkspaceData) SetIncidentVisible(name string, visible bool) bool {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	doc := d.ws.coll("incidents").docs[strings.ToLower(name)]
+	if doc == nil {
+		return false
+	}
+	doc.hidden = !visible
+	return true
+}
+
 // Incident returns a copy of a stored incident resource (id, name, etag, properties), or
 // nil when it does not exist.
 func (d *WorkspaceData) Incident(name string) map[string]any {

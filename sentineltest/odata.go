@@ -361,11 +361,23 @@ func parseOrderBy(s string, allowed map[string]bool) ([]orderKey, error) {
 	return keys, nil
 }
 
-// sortDocs sorts docs by keys (stable on insertion order).
+// sortDocs sorts docs by keys (stable on insertion order), looking each key up once.
 func sortDocs(docs []*document, keys []orderKey) {
-	sort.SliceStable(docs, func(i, j int) bool {
-		for _, k := range keys {
-			c := compareValues(lookup(docs[i].obj, k.path), lookup(docs[j].obj, k.path))
+	type row struct {
+		d    *document
+		vals []any
+	}
+	rows := make([]row, len(docs))
+	for i, d := range docs {
+		vals := make([]any, len(keys))
+		for j, k := range keys {
+			vals[j] = lookup(d.obj, k.path)
+		}
+		rows[i] = row{d, vals}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		for n, k := range keys {
+			c := compareValues(rows[i].vals[n], rows[j].vals[n])
 			if c != 0 {
 				if k.desc {
 					return c > 0
@@ -375,6 +387,9 @@ func sortDocs(docs []*document, keys []orderKey) {
 		}
 		return false
 	})
+	for i := range rows {
+		docs[i] = rows[i].d
+	}
 }
 
 func compareValues(a, b any) int {

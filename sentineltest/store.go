@@ -57,6 +57,9 @@ type document struct {
 	obj  map[string]any
 	seq  int64
 	raw  []byte // cached encoding of obj; nil after a change
+	// hidden documents exist but are not listed or returned yet, like an incident the
+	// service has not finished indexing.
+	hidden bool
 }
 
 func (d *document) encode() []byte {
@@ -84,7 +87,12 @@ type collection struct {
 	seq  int64
 }
 
-func (c *collection) get(name string) *document { return c.docs[strings.ToLower(name)] }
+func (c *collection) get(name string) *document {
+	if d := c.docs[strings.ToLower(name)]; d != nil && !d.hidden {
+		return d
+	}
+	return nil
+}
 
 func (c *collection) put(d *document) {
 	if d.seq == 0 {
@@ -106,7 +114,9 @@ func (c *collection) remove(name string) bool {
 func (c *collection) sorted() []*document {
 	out := make([]*document, 0, len(c.docs))
 	for _, d := range c.docs {
-		out = append(out, d)
+		if !d.hidden {
+			out = append(out, d)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
@@ -206,13 +216,7 @@ func (c *call) page(docs []*document, maxTop int) {
 			c.fail(http.StatusBadRequest, "BadRequest", "The $skipToken is invalid.")
 			return
 		}
-		start = len(docs)
-		for i, d := range docs {
-			if c.compareKey(d, after) > 0 {
-				start = i
-				break
-			}
-		}
+		start = sort.Search(len(docs), func(i int) bool { return c.compareKey(docs[i], after) > 0 })
 	}
 	end := min(start+top, len(docs))
 	var b strings.Builder
