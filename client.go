@@ -182,18 +182,19 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if err != nil {
 		return nil, err
 	}
-	logsEndpoint, logsAudience, err := resolveCloud(o.Cloud, LogAnalyticsService)
-	if err != nil {
-		return nil, err
-	}
 	c := &Client{ws: ws, apiVersion: o.APIVersion}
 	if c.arm.endpoint, err = parseEndpoint("ARM", armEndpoint); err != nil {
 		return nil, err
 	}
-	if c.logs.endpoint, err = parseEndpoint(string(LogAnalyticsService), logsEndpoint); err != nil {
-		return nil, err
+	c.origins = &originPolicy{allowed: []string{pipeline.Origin(c.arm.endpoint)}}
+	// A custom cloud may name no Log Analytics endpoint; only queries need one.
+	logsEndpoint, logsAudience, logsErr := resolveCloud(o.Cloud, LogAnalyticsService)
+	if logsErr == nil {
+		if c.logs.endpoint, err = parseEndpoint(string(LogAnalyticsService), logsEndpoint); err != nil {
+			return nil, err
+		}
+		c.origins.allowed = append(c.origins.allowed, pipeline.Origin(c.logs.endpoint))
 	}
-	c.origins = &originPolicy{allowed: []string{pipeline.Origin(c.arm.endpoint), pipeline.Origin(c.logs.endpoint)}}
 
 	// azcore's retry policy handles 408, 5xx and transport errors; 429 belongs to the
 	// throttling policy, which honours long Retry-After values within the budget.
@@ -242,8 +243,10 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if c.arm.pl, c.tracer, err = build(armAudience, true); err != nil {
 		return nil, err
 	}
-	if c.logs.pl, _, err = build(logsAudience, false); err != nil {
-		return nil, err
+	if c.logs.endpoint != nil {
+		if c.logs.pl, _, err = build(logsAudience, false); err != nil {
+			return nil, err
+		}
 	}
 	c.prefix = strings.TrimSuffix(c.arm.endpoint.EscapedPath(), "/") +
 		"/subscriptions/" + url.PathEscape(ws.SubscriptionID) +
@@ -518,12 +521,18 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer closeBody(resp)
 	if out == nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil
 	}
 	return decodeResponse(resp, out)
+}
+
+// closeBody reads what is left of a body (up to 1 MiB) before closing it, so that the
+// connection can be reused: a decoder stops at the closing brace, before EOF.
+func closeBody(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
 }
 
 // maxBody bounds a single-resource response body.

@@ -263,22 +263,6 @@ type incidentPropsWire struct {
 	Unknown                jsontext.Value         `json:",embed"`
 }
 
-func (w *incidentWire) incident(i *Incident) {
-	p := &w.Properties
-	*i = Incident{
-		ID: w.ID, Name: w.Name, Etag: w.Etag,
-		Title: p.Title, Description: p.Description, Severity: p.Severity, Status: p.Status,
-		Classification: p.Classification, ClassificationReason: p.ClassificationReason,
-		ClassificationComment: p.ClassificationComment, Owner: p.Owner, Labels: p.Labels,
-		FirstActivityTime: p.FirstActivityTimeUtc, LastActivityTime: p.LastActivityTimeUtc,
-		CreatedTime: p.CreatedTimeUtc, LastModifiedTime: p.LastModifiedTimeUtc,
-		Number: p.IncidentNumber, URL: p.IncidentURL, ProviderName: p.ProviderName,
-		ProviderIncidentID: p.ProviderIncidentID, RelatedAnalyticRuleIDs: p.RelatedAnalyticRuleIDs,
-		AdditionalData: p.AdditionalData,
-		unknown:        incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
-	}
-}
-
 func (i *Incident) wire() incidentWire {
 	labels := i.Labels
 	if labels == nil {
@@ -301,12 +285,8 @@ func (i *Incident) wire() incidentWire {
 
 // UnmarshalJSONFrom decodes the service's wire form.
 func (i *Incident) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var w incidentWire
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
-		return err
-	}
-	w.incident(i)
-	return nil
+	var d incidentDecoder
+	return d.decode(dec, i)
 }
 
 // MarshalJSONTo encodes the service's wire form.
@@ -365,7 +345,10 @@ func (c *Client) ListIncidents(opts *ListIncidentsOptions) *Pager[Incident] {
 	}
 	r := &request{op: "Client.ListIncidents", method: http.MethodGet, path: c.path("incidents")}
 	r.query = odata(o.Filter, o.OrderBy, o.Top, o.SkipToken)
-	return newPager[Incident](c, r)
+	p := newPager[Incident](c, r)
+	var d incidentDecoder // reused across the pager's incidents
+	p.decode = d.decode
+	return p
 }
 
 // odata returns the OData query parameters that are set.

@@ -110,7 +110,7 @@ func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
 		return nil, p.fail(err)
 	}
 	items, next, err := decodePage(resp, dst, p.decode)
-	resp.Body.Close()
+	closeBody(resp)
 	if err != nil {
 		return nil, p.fail(err)
 	}
