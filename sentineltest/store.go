@@ -341,3 +341,48 @@ func deepCopy(v any) any {
 	}
 	return v
 }
+
+// storeDoc stores obj as resource name of the collection at path, as if written through the
+// API: it sets id, name, type and a new etag, keeps the creation order of an existing
+// resource, and returns the etag. The server must be locked.
+func (ws *workspace) storeDoc(s *Server, path, name, typ string, obj map[string]any) string {
+	obj = deepCopy(obj).(map[string]any)
+	coll := ws.coll(path)
+	d := &document{name: name, obj: obj}
+	if old := coll.get(name); old != nil {
+		d.name, d.seq = old.name, old.seq
+	}
+	obj["id"] = ws.resourceID(coll.path + "/" + d.name)
+	obj["name"] = d.name
+	obj["type"] = typ
+	etag := s.newEtag()
+	obj["etag"] = etag
+	coll.put(d)
+	return etag
+}
+
+// docCopy returns a copy of a stored resource as the server would send it, or nil.
+func (d *document) docCopy() map[string]any {
+	if d == nil {
+		return nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(d.encode())))
+	dec.UseNumber()
+	_ = dec.Decode(&m)
+	return m
+}
+
+// keepTopLevel copies the request's top-level members other than the envelope and
+// properties into obj, as ARM stores e.g. systemData.
+func keepTopLevel(req, obj map[string]any) {
+	for k, v := range req {
+		switch k {
+		case "properties", "etag", "id", "name", "type":
+		default:
+			if _, set := obj[k]; !set {
+				obj[k] = deepCopy(v)
+			}
+		}
+	}
+}
