@@ -289,3 +289,14 @@ func checkDuration(name string, d, lo, hi time.Duration) error {
 	}
 	return nil
 }
+
+// NewID returns a new random GUID, for the IDs the caller chooses: rule, action, bookmark
+// and watchlist item IDs.
+func NewID() string { return newGUID() }
+
+// UserInfo is the user who created or last changed a resource, as the service records it.
+type UserInfo struct {
+	ObjectID string `json:"objectId,omitzero"`
+	Email    string `json:"email,omitzero"` // read-only
+	Name     string `json:"name,omitzero"`  // read-only
+}
