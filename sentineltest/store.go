@@ -204,6 +204,12 @@ func (c *call) page(docs []*document, maxTop int) {
 		}
 		start = n
 	}
+	c.writePage(docs, start, top, q)
+}
+
+// writePage writes docs[start:start+top] as a page, with a nextLink to the request's path
+// and query q with a new $skipToken when more remain.
+func (c *call) writePage(docs []*document, start, top int, q url.Values) {
 	if start > len(docs) {
 		start = len(docs)
 	}
