@@ -629,7 +629,7 @@ func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rul
 	if err := checkID("ruleID", ruleID); err != nil {
 		return nil, err
 	}
-	if isNilRule(rule) {
+	if isNilInterface(rule) {
 		return nil, argError("rule", "must not be nil")
 	}
 	if err := rule.validate(); err != nil {
@@ -639,22 +639,6 @@ func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rul
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateAlertRule", method: http.MethodPut, path: c.path("alertRules", ruleID), body: rule, ok: okPut},
 		&kinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
 	return out, err
-}
-
-func isNilRule(r AlertRule) bool {
-	switch v := r.(type) {
-	case nil:
-		return true
-	case *ScheduledAlertRule:
-		return v == nil
-	case *MicrosoftSecurityIncidentCreationAlertRule:
-		return v == nil
-	case *FusionAlertRule:
-		return v == nil
-	case *UnknownAlertRule:
-		return v == nil
-	}
-	return false
 }
 
 // DeleteAlertRuleOptions are the options of DeleteAlertRule; none yet.

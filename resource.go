@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -299,4 +300,13 @@ type UserInfo struct {
 	ObjectID string `json:"objectId,omitzero"`
 	Email    string `json:"email,omitzero"` // read-only
 	Name     string `json:"name,omitzero"`  // read-only
+}
+
+// isNilInterface reports whether v is nil or holds a nil pointer.
+func isNilInterface(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
