@@ -771,16 +771,6 @@ func (c *Client) DeleteAlertRuleAction(ctx context.Context, ruleID, actionID str
 	return c.call(ctx, &request{op: "Client.DeleteAlertRuleAction", method: http.MethodDelete, path: c.path("alertRules", ruleID, "actions", actionID), ok: okDelete}, nil)
 }
 
-// checkIDs checks pairs of (name, value) path segments with checkID.
-func checkIDs(pairs ...string) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if err := checkID(pairs[i], pairs[i+1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // AlertRuleTemplateDataSource is a data connector a template needs.
 type AlertRuleTemplateDataSource struct {
 	ConnectorID string   `json:"connectorId"`

@@ -451,12 +451,7 @@ func (c *Client) QueryIndicators(opts *QueryIndicatorsOptions) *Pager[Indicator]
 	if err := o.validate(); err != nil {
 		return errPager[Indicator](err)
 	}
-	body := indicatorQuery{
-		PageSize: o.PageSize, MinConfidence: o.MinConfidence, MaxConfidence: o.MaxConfidence,
-		MinValidUntil: o.MinValidUntil, MaxValidUntil: o.MaxValidUntil, IncludeDisabled: o.IncludeDisabled,
-		SortBy: o.SortBy, Sources: o.Sources, PatternTypes: o.PatternTypes, ThreatTypes: o.ThreatTypes,
-		IDs: o.IDs, Keywords: o.Keywords, SkipToken: o.SkipToken,
-	}
+	body := indicatorQuery(o) // the same fields, with the wire names
 	const op = "Client.QueryIndicators"
 	p := newPager[Indicator](c, &request{op: op, method: http.MethodPost, path: c.tiPath("queryIndicators"), body: &body})
 	p.next = func(link string) (*request, error) {
