@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -176,7 +177,7 @@ func BenchmarkUnmarshalBookmark(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var bm sentinel.Bookmark
-		if err := json.Unmarshal(data, &bm); err != nil {
+		if err := jsonv2.Unmarshal(data, &bm); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -460,7 +461,7 @@ func BenchmarkUnmarshalIndicator(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var ind sentinel.Indicator
-		if err := json.Unmarshal(data, &ind); err != nil {
+		if err := jsonv2.Unmarshal(data, &ind); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -316,7 +317,7 @@ func BenchmarkUnmarshalWatchlistItem(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var i sentinel.WatchlistItem
-		if err := json.Unmarshal(data, &i); err != nil {
+		if err := jsonv2.Unmarshal(data, &i); err != nil {
 			b.Fatal(err)
 		}
 	}
