@@ -7,6 +7,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentinel-go/sentinel/internal/iso8601"
 )
 
 // decodeOptions are used for every response body: the service's JSON is accepted even with
@@ -14,16 +16,18 @@ import (
 var decodeOptions = json.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 	jsontext.AllowDuplicateNames(true),
-	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalTime)),
+	json.WithUnmarshalers(json.JoinUnmarshalers(json.UnmarshalFromFunc(unmarshalTime), json.UnmarshalFromFunc(unmarshalDuration))),
 )
 
-// encodeOptions are used for every request body. They accept back what decodeOptions
-// accepted (unknown members with duplicate names or invalid UTF-8 are sent as received).
+// encodeOptions are used for every request body. Raw JSON kept from a response (unknown
+// members, resources of unknown kinds) is written byte for byte, escapes included, even
+// with duplicate names or invalid UTF-8 that decodeOptions accepted.
 var encodeOptions = json.JoinOptions(
 	json.Deterministic(true),
+	jsontext.PreserveRawStrings(true),
 	jsontext.AllowInvalidUTF8(true),
 	jsontext.AllowDuplicateNames(true),
-	json.WithMarshalers(json.MarshalToFunc(marshalTime)),
+	json.WithMarshalers(json.JoinMarshalers(json.MarshalToFunc(marshalTime), json.MarshalToFunc(marshalDuration))),
 )
 
 // unmarshalTime accepts RFC 3339 with any number of fractional digits, the same without a
@@ -96,4 +100,37 @@ func marshalTime(enc *jsontext.Encoder, t time.Time) error {
 	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"')
 	return enc.WriteValue(b)
+}
+
+// unmarshalDuration reads an ISO-8601 duration ("PT5H", "P1D"); "" and null are 0. Every
+// duration of the API is ISO-8601 on the wire.
+func unmarshalDuration(dec *jsontext.Decoder, d *time.Duration) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*d = 0
+		return nil
+	case '"':
+	default:
+		return fmt.Errorf("duration must be an ISO-8601 string, got %s", tok.Kind())
+	}
+	s := tok.String()
+	if s == "" {
+		*d = 0
+		return nil
+	}
+	v, err := iso8601.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// marshalDuration writes d as an ISO-8601 duration.
+func marshalDuration(enc *jsontext.Encoder, d time.Duration) error {
+	return enc.WriteToken(jsontext.String(iso8601.FormatDuration(d)))
 }

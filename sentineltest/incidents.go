@@ -36,32 +36,7 @@ var incidentPaths = map[string]bool{
 const maxIncidentTop = 1000
 
 func (c *call) listIncidents() {
-	docs := c.ws.coll("incidents").sorted()
-	q := c.r.URL.Query()
-	if f := q.Get("$filter"); f != "" {
-		expr, err := parseFilter(f, incidentPaths)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $filter: "+err.Error())
-			return
-		}
-		kept := docs[:0]
-		for _, d := range docs {
-			if expr.eval(d.obj) {
-				kept = append(kept, d)
-			}
-		}
-		docs = kept
-	}
-	if o := q.Get("$orderby"); o != "" {
-		keys, err := parseOrderBy(o, incidentPaths)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $orderby: "+err.Error())
-			return
-		}
-		sortDocs(docs, keys)
-		c.order = keys
-	}
-	c.page(docs, maxIncidentTop)
+	c.list(c.ws.coll("incidents").sorted(), incidentPaths, maxIncidentTop)
 }
 
 var (

@@ -25,6 +25,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -128,7 +129,9 @@ func NewServer(opts ...Option) *Server {
 		r(s)
 	}
 	routesMu.Unlock()
-	s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0) // clients hanging up are not news
+	s.ts.StartTLS()
 	return s
 }
 

@@ -209,14 +209,61 @@ func (c *call) page(docs []*document, maxTop int) {
 		}
 		top = n
 	}
-	start := 0
-	if tok := q.Get("$skipToken"); tok != "" {
-		after, ok := decodeSkipToken(tok)
-		if !ok || len(after.Keys) != len(c.order) {
-			c.fail(http.StatusBadRequest, "BadRequest", "The $skipToken is invalid.")
+	start, ok := c.resume(docs, q.Get("$skipToken"))
+	if !ok {
+		c.fail(http.StatusBadRequest, "BadRequest", "The $skipToken is invalid.")
+		return
+	}
+	c.writePage(docs, start, top, q)
+}
+
+// list answers a list request over docs, applying the request's $filter and $orderby
+// (the subset documented on Server, on the given lower-case paths), then paging.
+func (c *call) list(docs []*document, paths map[string]bool, maxTop int) {
+	q := c.r.URL.Query()
+	if f := q.Get("$filter"); f != "" {
+		expr, err := parseFilter(f, paths)
+		if err != nil {
+			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $filter: "+err.Error())
 			return
 		}
-		start = sort.Search(len(docs), func(i int) bool { return c.compareKey(docs[i], after) > 0 })
+		kept := docs[:0]
+		for _, d := range docs {
+			if expr.eval(d.obj) {
+				kept = append(kept, d)
+			}
+		}
+		docs = kept
+	}
+	if o := q.Get("$orderby"); o != "" {
+		keys, err := parseOrderBy(o, paths)
+		if err != nil {
+			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $orderby: "+err.Error())
+			return
+		}
+		sortDocs(docs, keys)
+		c.order = keys
+	}
+	c.page(docs, maxTop)
+}
+
+// resume returns the index of the first of docs after the skip token tok ("" is the start).
+func (c *call) resume(docs []*document, tok string) (int, bool) {
+	if tok == "" {
+		return 0, true
+	}
+	after, ok := decodeSkipToken(tok)
+	if !ok || len(after.Keys) != len(c.order) {
+		return 0, false
+	}
+	return sort.Search(len(docs), func(i int) bool { return c.compareKey(docs[i], after) > 0 }), true
+}
+
+// writePage writes docs[start:start+top] as a page, with a nextLink to the request's path
+// and query q with a new $skipToken when more remain.
+func (c *call) writePage(docs []*document, start, top int, q url.Values) {
+	if start > len(docs) {
+		start = len(docs)
 	}
 	end := min(start+top, len(docs))
 	var b strings.Builder
@@ -388,4 +435,49 @@ func deepCopy(v any) any {
 		return s
 	}
 	return v
+}
+
+// storeDoc stores obj as resource name of the collection at path, as if written through the
+// API: it sets id, name, type and a new etag, keeps the creation order of an existing
+// resource, and returns the etag. The server must be locked.
+func (ws *workspace) storeDoc(s *Server, path, name, typ string, obj map[string]any) string {
+	obj = deepCopy(obj).(map[string]any)
+	coll := ws.coll(path)
+	d := &document{name: name, obj: obj}
+	if old := coll.get(name); old != nil {
+		d.name, d.seq = old.name, old.seq
+	}
+	obj["id"] = ws.resourceID(coll.path + "/" + d.name)
+	obj["name"] = d.name
+	obj["type"] = typ
+	etag := s.newEtag()
+	obj["etag"] = etag
+	coll.put(d)
+	return etag
+}
+
+// docCopy returns a copy of a stored resource as the server would send it, or nil.
+func (d *document) docCopy() map[string]any {
+	if d == nil {
+		return nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(string(d.encode())))
+	dec.UseNumber()
+	_ = dec.Decode(&m)
+	return m
+}
+
+// keepTopLevel copies the request's top-level members other than the envelope and
+// properties into obj, as ARM stores e.g. systemData.
+func keepTopLevel(req, obj map[string]any) {
+	for k, v := range req {
+		switch k {
+		case "properties", "etag", "id", "name", "type":
+		default:
+			if _, set := obj[k]; !set {
+				obj[k] = deepCopy(v)
+			}
+		}
+	}
 }

@@ -1,0 +1,322 @@
+package sentinel
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/sentinel-go/sentinel/internal/iso8601"
+)
+
+// This file is the model mechanism shared by the workspace resources (alert rules,
+// bookmarks, data connectors, indicators, watchlists): the ARM envelope around a model's
+// properties, the unknown members kept for a round trip, and the decoding of polymorphic
+// resources by their "kind".
+//
+// A model is a public flat struct whose envelope fields (ID, Name, Etag) are tagged json:"-"
+// and whose other fields carry the json tags of the members of "properties". A defined type
+// without methods (type bookmarkProps Bookmark) is inlined into propsOf, so the model's tags
+// are its wire form and no field is listed twice.
+
+// ResourceInfo identifies a stored resource of any kind.
+type ResourceInfo struct {
+	// ID is the ARM resource ID (read-only).
+	ID string
+	// Name is the resource's ID within the workspace, the one the methods of Client take.
+	Name string
+	// Etag identifies the stored version; updates send it back to detect conflicts.
+	Etag string
+}
+
+// resourceRaw keeps what a model does not type: the envelope's type and kind and the
+// unknown members of the envelope and of its properties, all sent back unchanged.
+type resourceRaw struct {
+	typ, kind  string
+	top, props jsontext.Value
+}
+
+// header points at a model's envelope fields.
+type header struct {
+	id, name, etag *string
+	raw            *resourceRaw
+}
+
+// envelope is the wire form of an ARM resource with properties P.
+type envelope[P any] struct {
+	ID         string         `json:"id,omitzero"`
+	Name       string         `json:"name,omitzero"`
+	Type       string         `json:"type,omitzero"`
+	Etag       string         `json:"etag,omitzero"`
+	Kind       string         `json:"kind,omitzero"`
+	Properties propsOf[P]     `json:"properties"`
+	Unknown    jsontext.Value `json:",embed"`
+}
+
+// propsOf is the "properties" object: the model's tagged fields and the unknown members.
+type propsOf[P any] struct {
+	P       *P             `json:",embed"`
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// decodeResource decodes an ARM resource into the model whose properties type is P. The
+// model is reset first.
+func decodeResource[P any](dec *jsontext.Decoder, p *P, h header) error {
+	var zero P
+	*p = zero
+	w := envelope[P]{Properties: propsOf[P]{P: p}}
+	if err := json.UnmarshalDecode(dec, &w, decodeOptions); err != nil {
+		return err
+	}
+	if w.Properties.P != p && w.Properties.P != nil { // defensive: never happens with a preset pointer
+		*p = *w.Properties.P
+	}
+	*h.id, *h.name, *h.etag = w.ID, w.Name, w.Etag
+	*h.raw = resourceRaw{typ: w.Type, kind: w.Kind, top: w.Unknown, props: w.Properties.Unknown}
+	return nil
+}
+
+// encodeResource encodes the model as an ARM resource. kind is the discriminator of a
+// polymorphic model; "" sends the kind the model was read with, if any.
+func encodeResource[P any](enc *jsontext.Encoder, p *P, h header, kind string) error {
+	if kind == "" {
+		kind = h.raw.kind
+	}
+	w := envelope[P]{
+		ID: *h.id, Name: *h.name, Type: h.raw.typ, Etag: *h.etag, Kind: kind, Unknown: h.raw.top,
+		Properties: propsOf[P]{P: p, Unknown: h.raw.props},
+	}
+	return json.MarshalEncode(enc, &w, encodeOptions)
+}
+
+// kindOf returns the "kind" member of the JSON object raw ("" when absent or null).
+func kindOf(raw []byte) (string, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return "", err
+	}
+	if tok.Kind() != '{' {
+		return "", fmt.Errorf("expected a JSON object, got %s", tok.Kind())
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return "", err
+		}
+		if name.String() == "kind" {
+			v, err := dec.ReadToken()
+			if err != nil {
+				return "", err
+			}
+			switch v.Kind() {
+			case '"':
+				return v.String(), nil
+			case 'n':
+				return "", nil
+			}
+			return "", fmt.Errorf("kind is not a string")
+		}
+		if err := dec.SkipValue(); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// decodeKinded decodes one polymorphic resource: it reads the whole value, looks at its kind
+// and decodes it into the model newKind returns, or keeps it raw with unknown when newKind
+// returns the zero T (a kind this SDK does not type).
+func decodeKinded[T comparable](dec *jsontext.Decoder, out *T, newKind func(kind string) T, unknown func(raw []byte) (T, error)) error {
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	kind, err := kindOf(raw)
+	if err != nil {
+		return err
+	}
+	var zero T
+	v := newKind(kind)
+	if v == zero {
+		*out, err = unknown(bytes.Clone(raw))
+		return err
+	}
+	if err := json.Unmarshal(raw, any(v), decodeOptions); err != nil {
+		return err
+	}
+	*out = v
+	return nil
+}
+
+// kinded adapts decodeKinded to c.call, which decodes into a value with UnmarshalJSONFrom.
+type kinded[T comparable] struct {
+	out     *T
+	newKind func(kind string) T
+	unknown func(raw []byte) (T, error)
+}
+
+func (k kinded[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeKinded(dec, k.out, k.newKind, k.unknown)
+}
+
+// rawResource is the state of a resource of a kind this SDK does not type: the whole object
+// as the service sent it, and the envelope fields read from it.
+type rawResource struct {
+	id, name, etag string
+	raw            []byte
+}
+
+// decodeRaw keeps the object raw and reads its envelope fields.
+func decodeRaw(raw []byte) (rawResource, error) {
+	var env struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		Etag string `json:"etag"`
+	}
+	if err := json.Unmarshal(raw, &env, decodeOptions); err != nil {
+		return rawResource{}, err
+	}
+	return rawResource{id: env.ID, name: env.Name, etag: env.Etag, raw: raw}, nil
+}
+
+// encodeRaw writes raw unchanged, except for its top-level etag when etag differs from it.
+func encodeRaw(enc *jsontext.Encoder, raw []byte, etag string) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return errors.New("the resource has no JSON")
+	}
+	var env struct {
+		Etag string `json:"etag"`
+	}
+	if err := json.Unmarshal(raw, &env, decodeOptions); err != nil {
+		return err
+	}
+	if env.Etag != etag {
+		v, _ := jsontext.AppendQuote(nil, etag)
+		var err error
+		if raw, err = setMember(raw, "etag", v); err != nil {
+			return err
+		}
+	}
+	return enc.WriteValue(raw)
+}
+
+// setMember returns the JSON object raw with its top-level member name set to value,
+// keeping the bytes and order of every other member; a new member goes last.
+func setMember(raw []byte, name string, value jsontext.Value) ([]byte, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, fmt.Errorf("expected a JSON object")
+	}
+	out := []byte{'{'}
+	found := false
+	for dec.PeekKind() == '"' {
+		n, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		rawName := bytes.Clone(n)
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, rawName...)
+		out = append(out, ':')
+		var s string
+		if json.Unmarshal(rawName, &s) == nil && s == name {
+			out = append(out, value...)
+			found = true
+		} else {
+			out = append(out, v...)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	if !found {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out, _ = jsontext.AppendQuote(out, name)
+		out = append(out, ':')
+		out = append(out, value...)
+	}
+	return append(out, '}'), nil
+}
+
+// checkEnum reports an *ArgumentError when v is set but not one of known, or when it is
+// required and empty.
+func checkEnum[T ~string](name string, v T, required bool, known ...T) error {
+	if v == "" {
+		if required {
+			return argError(name, "is required")
+		}
+		return nil
+	}
+	for _, k := range known {
+		if v == k {
+			return nil
+		}
+	}
+	return argError(name, "%q is not one of %s", v, joinQuoted(known))
+}
+
+func joinQuoted[T ~string](vs []T) string {
+	var b bytes.Buffer
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", string(v))
+	}
+	return b.String()
+}
+
+// checkDuration reports an *ArgumentError when d is outside [lo, hi] or not a whole number
+// of seconds (the service rejects fractions).
+func checkDuration(name string, d, lo, hi time.Duration) error {
+	if d < lo || d > hi {
+		return argError(name, "%s is outside %s to %s", iso8601.FormatDuration(d), iso8601.FormatDuration(lo), iso8601.FormatDuration(hi))
+	}
+	if d%time.Second != 0 {
+		return argError(name, "%s is not a whole number of seconds", d)
+	}
+	return nil
+}
+
+// NewID returns a new random GUID, for the IDs the caller chooses: rule, action, bookmark
+// and watchlist item IDs.
+func NewID() string { return newGUID() }
+
+// UserInfo is the user who created or last changed a resource, as the service records it.
+type UserInfo struct {
+	ObjectID string `json:"objectId,omitzero"`
+	Email    string `json:"email,omitzero"` // read-only
+	Name     string `json:"name,omitzero"`  // read-only
+}
+
+// isNilInterface reports whether v is nil or holds a nil pointer.
+func isNilInterface(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// checkIDs checks pairs of (name, value) path segments with checkID.
+func checkIDs(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := checkID(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
