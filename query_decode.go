@@ -32,6 +32,7 @@ type ColumnError struct {
 	Err   error
 }
 
+// Error says which table, row, column and field failed, and why.
 func (e *ColumnError) Error() string {
 	var b strings.Builder
 	b.WriteString("sentinel: table ")
@@ -313,7 +314,7 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	case durationType:
 		return accept(setDuration, ColumnTypeTimespan, ColumnTypeString)
 	case rawMessageType, jsontextValueType:
-		return setRawJSON, nil
+		return rawJSONSetter(unwrapsJSON(ct)), nil
 	}
 	if ft.Kind() == reflect.Pointer {
 		set, err := setterFor(ft.Elem(), ct)
@@ -435,12 +436,14 @@ func setDuration(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	return err
 }
 
-func setRawJSON(p unsafe.Pointer, k byte, s string, st *setState) error {
-	j := cellJSON(k, s)
-	_, _, b := st.arena.alloc(len(j))
-	copy(b, j)
-	*(*[]byte)(p) = b
-	return nil
+func rawJSONSetter(unwrap bool) setFunc {
+	return func(p unsafe.Pointer, k byte, s string, st *setState) error {
+		j := cellJSON(k, s, unwrap)
+		_, _, b := st.arena.alloc(len(j))
+		copy(b, j)
+		*(*[]byte)(p) = b
+		return nil
+	}
 }
 
 func pointerSetter(elem reflect.Type, set setFunc) setFunc {
@@ -474,7 +477,7 @@ func anySetter(ct ColumnType) setFunc {
 
 func jsonSetter(ft reflect.Type) setFunc {
 	return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
-		return unmarshalDynamic(cellJSON(k, s), reflect.NewAt(ft, p).Interface())
+		return unmarshalDynamic(cellJSON(k, s, true), reflect.NewAt(ft, p).Interface())
 	}
 }
 
@@ -557,6 +560,7 @@ type PartialResultError struct {
 	RequestID string
 }
 
+// Error returns the service's code and message and the details that say what failed.
 func (e *PartialResultError) Error() string {
 	var b strings.Builder
 	b.WriteString("sentinel: the query returned a partial result")

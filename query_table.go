@@ -252,16 +252,24 @@ func (v Value) Duration() (time.Duration, error) { return cellDuration(v.kind(),
 
 // Dynamic returns the value as JSON: a dynamic column's object, array or scalar, also when the
 // service sent it as a string holding JSON (as it does for dynamic columns). A string whose
-// content is not JSON comes back as a JSON string. Null is the JSON null. The result is a
-// fresh copy.
+// content is not JSON, and any value of a string column, comes back as a JSON string. Null
+// is the JSON null. The result is a fresh copy.
 func (v Value) Dynamic() json.RawMessage {
-	return append(json.RawMessage(nil), cellJSON(v.kind(), v.text())...)
+	return append(json.RawMessage(nil), cellJSON(v.kind(), v.text(), unwrapsJSON(v.typ))...)
 }
 
-// Decode unmarshals the value's JSON (see Dynamic) into dst, typically a map, slice or struct
-// for a dynamic column.
+// Decode unmarshals the value's JSON into dst, typically a map, slice or struct for a dynamic
+// column. A string holding JSON is decoded as that JSON, whatever the column's type (KQL's
+// tostring() of a dynamic value gives such strings). Object member names match struct fields
+// without regard to case, as with encoding/json.
 func (v Value) Decode(dst any) error {
-	return unmarshalDynamic(cellJSON(v.kind(), v.text()), dst)
+	return unmarshalDynamic(cellJSON(v.kind(), v.text(), true), dst)
+}
+
+// unwrapsJSON reports whether strings of a column of type ct are JSON to unwrap: dynamic
+// columns, and columns of types this package does not know.
+func unwrapsJSON(ct ColumnType) bool {
+	return ct == ColumnTypeDynamic || !knownColumnType(ct)
 }
 
 // Any returns the value as the Go type of its column: nil for null; bool for bool; time.Time
@@ -295,7 +303,7 @@ func cellAny(ct ColumnType, k byte, s string) (any, error) {
 	if k == kindString && ct != ColumnTypeDynamic {
 		return s, nil
 	}
-	return json.RawMessage(bytes.Clone(cellJSON(k, s))), nil
+	return json.RawMessage(bytes.Clone(cellJSON(k, s, true))), nil
 }
 
 // cellText returns the text of a cell for string conversions.
@@ -447,10 +455,13 @@ func cellDuration(k byte, s string) (time.Duration, error) {
 	return 0, fmt.Errorf("%w: a timespan must be a string, got %s", errNotString, kindName(k))
 }
 
-// cellJSON returns the JSON of a cell. A string holding JSON (the service's encoding of
-// dynamic values) gives that JSON; another string gives the quoted string. The result may
-// alias s; callers copy it before handing it out.
-func cellJSON(k byte, s string) []byte {
+// validJSONOptions accept what the service may send inside a dynamic string.
+var validJSONOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
+
+// cellJSON returns the JSON of a cell. With unwrap, a string holding JSON (the service's
+// encoding of dynamic values) gives that JSON; any other string gives the quoted string. The
+// result may alias s; callers copy it before handing it out.
+func cellJSON(k byte, s string, unwrap bool) []byte {
 	switch k {
 	case kindNull:
 		return []byte("null")
@@ -459,7 +470,7 @@ func cellJSON(k byte, s string) []byte {
 	case kindFalse:
 		return []byte("false")
 	case kindString:
-		if looksLikeJSON(s) && jsontext.Value(s).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)) {
+		if unwrap && looksLikeJSON(s) && jsontext.Value(s).IsValid(validJSONOptions...) {
 			return unsafeBytes(strings.TrimSpace(s))
 		}
 		b, _ := jsontext.AppendQuote(nil, s)

@@ -271,6 +271,12 @@ func TestValueConversions(t *testing.T) {
 			assert.Equal(t, json.RawMessage(`"hello"`), v.Dynamic())
 			assert.Equal(t, "hello", v.String())
 		}},
+		{"string column holding JSON stays a string", "string", `"{\"a\":1}"`, func(t *testing.T, v sentinel.Value) {
+			assert.Equal(t, json.RawMessage(`"{\"a\":1}"`), v.Dynamic())
+			var m map[string]int
+			require.NoError(t, v.Decode(&m), "Decode unwraps it")
+			assert.Equal(t, map[string]int{"a": 1}, m)
+		}},
 		{"dynamic array", "dynamic", `[1, 2]`, func(t *testing.T, v sentinel.Value) {
 			assert.Equal(t, json.RawMessage(`[1, 2]`), v.Dynamic())
 			var xs []int
@@ -645,4 +651,30 @@ func TestQueryDecodeLargeTable(t *testing.T) {
 	streamed, _, err := sentinel.DecodeQueryResponseInto[r](strings.NewReader(b.String()))
 	require.NoError(t, err)
 	assert.Equal(t, rows, streamed)
+}
+
+func TestDecodeTableJSONFields(t *testing.T) {
+	body := `{"tables":[{"name":"T","columns":[{"name":"S","type":"string"},{"name":"D","type":"dynamic"}],"rows":[["{\"a\":1}","{\"a\":2}"],["plain","\"quoted\""]]}]}`
+	res, err := sentinel.DecodeQueryResponse(strings.NewReader(body))
+	require.NoError(t, err)
+	type raw struct {
+		S json.RawMessage
+		D json.RawMessage
+	}
+	rows, err := sentinel.DecodeTable[raw](res.PrimaryResult())
+	require.NoError(t, err)
+	assert.Equal(t, []raw{
+		{json.RawMessage(`"{\"a\":1}"`), json.RawMessage(`{"a":2}`)},
+		{json.RawMessage(`"plain"`), json.RawMessage(`"quoted"`)},
+	}, rows, "a string column stays a JSON string; a dynamic one is unwrapped")
+	type decoded struct {
+		S map[string]int `kql:",optional"`
+	}
+	_, err = sentinel.DecodeTable[decoded](res.PrimaryResult())
+	var ce *sentinel.ColumnError
+	require.ErrorAs(t, err, &ce, "row 1 of S is not JSON")
+	assert.Equal(t, 1, ce.Row)
+	one, err := sentinel.DecodeTable[decoded](&sentinel.Table{Name: "empty"})
+	require.NoError(t, err)
+	assert.Empty(t, one)
 }
