@@ -84,8 +84,9 @@ func (t *Table) cellError(row, col int, field string, err error) *ColumnError {
 //     JSON), or a map, slice or struct the JSON is unmarshaled into
 //   - decimal: string (exact text), *big.Rat, *big.Float (through encoding.TextUnmarshaler),
 //     float64
-//   - any column: string (its text), any (see Value.Any), a pointer to a supported type,
-//     and types implementing encoding.TextUnmarshaler such as netip.Addr (not for dynamic)
+//   - any column: string (its text), any (see Value.Any), Value (converted later), a pointer
+//     to a supported type, and types implementing encoding.TextUnmarshaler such as
+//     netip.Addr (not for dynamic)
 //
 // A column whose type cannot go into its field fails before any row with a *ColumnError
 // whose Row is -1; a value that does not parse fails with a *ColumnError naming its row.
@@ -283,6 +284,7 @@ var (
 	rawMessageType    = reflect.TypeFor[json.RawMessage]()
 	jsontextValueType = reflect.TypeFor[jsontext.Value]()
 	textUnmarshaler   = reflect.TypeFor[encoding.TextUnmarshaler]()
+	valueType         = reflect.TypeFor[Value]()
 )
 
 func knownColumnType(ct ColumnType) bool {
@@ -315,6 +317,8 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 		return accept(setDuration, ColumnTypeTimespan, ColumnTypeString)
 	case rawMessageType, jsontextValueType:
 		return rawJSONSetter(unwrapsJSON(ct)), nil
+	case valueType:
+		return valueSetter(ct), nil
 	}
 	if ft.Kind() == reflect.Pointer {
 		set, err := setterFor(ft.Elem(), ct)
@@ -442,6 +446,18 @@ func rawJSONSetter(unwrap bool) setFunc {
 		_, _, b := st.arena.alloc(len(j))
 		copy(b, j)
 		*(*[]byte)(p) = b
+		return nil
+	}
+}
+
+// valueSetter keeps the cell as a Value, converted when the caller asks.
+func valueSetter(ct ColumnType) setFunc {
+	return func(p unsafe.Pointer, k byte, s string, st *setState) error {
+		ref, err := st.arena.put(k, unsafeBytes(s))
+		if err != nil {
+			return err
+		}
+		*(*Value)(p) = Value{typ: ct, s: st.arena.get(ref)}
 		return nil
 	}
 }

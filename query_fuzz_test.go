@@ -23,6 +23,7 @@ type fuzzRow struct {
 	F bool            `kql:",optional"`
 	G *int32          `kql:",optional"`
 	H *uint16         `kql:",optional"`
+	I sentinel.Value  `kql:",optional"`
 }
 
 // FuzzDecodeQueryResponse feeds arbitrary bodies to the table decoder: it must never panic,
@@ -37,9 +38,9 @@ func FuzzDecodeQueryResponse(f *testing.F) {
 		}
 		f.Add(string(b))
 	}
-	cols := `"columns":[{"name":"A","type":"long"},{"name":"B","type":"string"},{"name":"C","type":"datetime"},{"name":"D","type":"timespan"},{"name":"E","type":"dynamic"},{"name":"F","type":"bool"},{"name":"G","type":"int"},{"name":"H","type":"int"}]`
-	f.Add(`{"tables":[{"name":"PrimaryResult",` + cols + `,"rows":[[9007199254740993,"x\u00e9","2026-11-01T10:09:26.1234567Z","1.02:03:04.5","{\"a\":[1,2]}",true,7,65535]]}]}`)
-	f.Add(`{"tables":[{"name":"PrimaryResult",` + cols + `,"rows":[[null,null,null,null,null,null,null,null],["1e3","","2026-11-01","-00:00:01",{"b":null},1,-1,0]]}]}`)
+	cols := `"columns":[{"name":"A","type":"long"},{"name":"B","type":"string"},{"name":"C","type":"datetime"},{"name":"D","type":"timespan"},{"name":"E","type":"dynamic"},{"name":"F","type":"bool"},{"name":"G","type":"int"},{"name":"H","type":"int"},{"name":"I","type":"real"}]`
+	f.Add(`{"tables":[{"name":"PrimaryResult",` + cols + `,"rows":[[9007199254740993,"x\u00e9","2026-11-01T10:09:26.1234567Z","1.02:03:04.5","{\"a\":[1,2]}",true,7,65535,"NaN"]]}]}`)
+	f.Add(`{"tables":[{"name":"PrimaryResult",` + cols + `,"rows":[[null,null,null,null,null,null,null,null,null],["1e3","","2026-11-01","-00:00:01",{"b":null},1,-1,0,1.5]]}]}`)
 	f.Add(`{"tables":[{"rows":[[1,"a"]],"name":"T","columns":[{"name":"A","type":"long"},{"name":"B","type":"string"}]}],"error":{"code":"PartialError","message":"m"}}`)
 	f.Add(`{"tables":[{"name":"T","columns":[],"rows":[[],[]]},{"name":"U","columns":[{"name":"E","type":"dynamic"}],"rows":[["[\"x\"]"]]}]}`)
 	f.Add(`{"error":{"code":"BadArgumentError","message":"bad","innererror":{"code":"SyntaxError","message":"x"}}}`)

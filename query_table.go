@@ -686,7 +686,10 @@ func (a *arena) get(ref uint64) string {
 	if n == 0 {
 		return ""
 	}
-	c := a.chunks[ref>>48]
+	c := staticCells // chunk 0, also before the arena allocated anything
+	if i := ref >> 48; i != 0 {
+		c = a.chunks[i]
+	}
 	off := int(ref>>28) & (arenaMaxChunk - 1)
 	return unsafe.String(&c[off], n)
 }

@@ -678,3 +678,38 @@ func TestDecodeTableJSONFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, one)
 }
+
+func TestDecodeTableValueFields(t *testing.T) {
+	tbl := decodeFixture(t, "alltypes.json").PrimaryResult()
+	type lazy struct {
+		Big     sentinel.Value
+		Elapsed sentinel.Value
+		Flag    *sentinel.Value
+	}
+	for name, decode := range map[string]func() ([]lazy, error){
+		"stored": func() ([]lazy, error) { return sentinel.DecodeTable[lazy](tbl) },
+		"streamed": func() ([]lazy, error) {
+			rows, _, err := sentinel.DecodeQueryResponseInto[lazy](strings.NewReader(string(readFixture(t, "alltypes.json"))))
+			return rows, err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rows, err := decode()
+			require.NoError(t, err)
+			require.Len(t, rows, 3)
+			n, err := rows[0].Big.Int64()
+			require.NoError(t, err)
+			assert.Equal(t, int64(9007199254740993), n)
+			assert.Equal(t, sentinel.ColumnTypeLong, rows[0].Big.Type())
+			d, err := rows[1].Elapsed.Duration()
+			require.NoError(t, err)
+			assert.Equal(t, -5*time.Minute, d)
+			require.NotNil(t, rows[1].Flag)
+			b, err := rows[1].Flag.Bool()
+			require.NoError(t, err)
+			assert.False(t, b)
+			assert.True(t, rows[2].Big.IsNull())
+			assert.Nil(t, rows[2].Flag)
+		})
+	}
+}
