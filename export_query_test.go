@@ -30,3 +30,10 @@ func DecodeQueryResponseInto[T any](r io.Reader) ([]T, *QueryResult, error) {
 func fakeResponse(r io.Reader) *http.Response {
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}, Body: io.NopCloser(r)}
 }
+
+// SetMaxQueryBody changes the response size limit and returns a function restoring it.
+func SetMaxQueryBody(n int64) func() {
+	old := maxQueryBody
+	maxQueryBody = n
+	return func() { maxQueryBody = old }
+}

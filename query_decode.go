@@ -527,7 +527,8 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 	if len(trimmed) > 0 && trimmed[0] != '{' {
 		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, resp.Header.Get("Content-Type"))))
 	}
-	res, errObj, sawTables, err := decodeQueryBody(io.MultiReader(bytes.NewReader(head), resp.Body), sink)
+	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), resp.Body), n: maxQueryBody}
+	res, errObj, sawTables, err := decodeQueryBody(body, sink)
 	if err != nil {
 		var ce *ColumnError
 		var ae *ArgumentError
@@ -555,6 +556,28 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 		return nil, re
 	}
 	return res, &PartialResultError{Code: re.ErrorCode, Message: re.Message, Details: re.Details, RequestID: re.RequestID}
+}
+
+// maxQueryBody bounds a query response: the service sends at most about 100 MiB, so a body
+// ten times larger is not the service's. A variable for tests.
+var maxQueryBody int64 = 1 << 30
+
+// limitedReader fails once more than n bytes were read.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, fmt.Errorf("the response is larger than %d bytes", maxQueryBody)
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
 }
 
 // ErrPartialResult matches a *PartialResultError with errors.Is.

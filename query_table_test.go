@@ -713,3 +713,17 @@ func TestDecodeTableValueFields(t *testing.T) {
 		})
 	}
 }
+
+func TestQueryDecodeSizeLimit(t *testing.T) {
+	body := string(signinLogsBody(200))
+	defer sentinel.SetMaxQueryBody(int64(len(body)) - 1)()
+	_, err := sentinel.DecodeQueryResponse(strings.NewReader(body))
+	var de *sentinel.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.ErrorContains(t, err, "larger than")
+
+	sentinel.SetMaxQueryBody(int64(len(body)) + 1)
+	res, err := sentinel.DecodeQueryResponse(strings.NewReader(body))
+	require.NoError(t, err)
+	assert.Equal(t, 200, res.PrimaryResult().Len())
+}
