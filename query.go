@@ -3,6 +3,7 @@ package sentinel
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -173,6 +174,9 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 	if err != nil {
 		return nil, err
 	}
+	if c.logs.endpoint == nil {
+		return nil, argError("ClientOptions.Cloud", "the cloud configuration names no %q endpoint, which queries need", LogAnalyticsService)
+	}
 	guid := o.WorkspaceID
 	if guid == "" {
 		if guid, err = c.workspaceID(ctx); err != nil {
@@ -191,7 +195,11 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	defer func() {
+		// Drain what the decoder left after the closing brace, so the connection is reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		resp.Body.Close()
+	}()
 	return readQueryResponse(resp, sink)
 }
 

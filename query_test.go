@@ -525,3 +525,19 @@ func TestQueryBadBodies(t *testing.T) {
 		})
 	}
 }
+
+func TestQueryCustomCloudWithoutLogAnalytics(t *testing.T) {
+	ws := sentinel.Workspace{SubscriptionID: "00000000-1111-2222-3333-444444444444", ResourceGroup: "soc-rg", Name: "soc-workspace", CustomerID: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"}
+	tr := &captureTransport{}
+	c, err := sentinel.NewClient(ws, &scopeCredential{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr, Cloud: cloud.Configuration{
+		ActiveDirectoryAuthorityHost: "https://login.example/",
+		Services:                     map[cloud.ServiceName]cloud.ServiceConfiguration{cloud.ResourceManager: {Endpoint: "https://arm.example", Audience: "https://arm.example"}},
+	}}})
+	if err == nil { // the client may accept such a cloud and refuse queries only
+		_, err = c.Query(context.Background(), "T", nil)
+	}
+	var ae *sentinel.ArgumentError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "ClientOptions.Cloud", ae.Name)
+	assert.Empty(t, tr.reqs)
+}
