@@ -312,9 +312,9 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	}
 	switch ft {
 	case timeType:
-		return accept(setTime, ColumnTypeDateTime, ColumnTypeString)
+		return accept(cellSetTime, ColumnTypeDateTime, ColumnTypeString)
 	case durationType:
-		return accept(setDuration, ColumnTypeTimespan, ColumnTypeString)
+		return accept(cellSetDuration, ColumnTypeTimespan, ColumnTypeString)
 	case rawMessageType, jsontextValueType:
 		return rawJSONSetter(unwrapsJSON(ct)), nil
 	case valueType:
@@ -332,17 +332,17 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	}
 	switch ft.Kind() {
 	case reflect.String:
-		return setString, nil
+		return cellSetString, nil
 	case reflect.Bool:
-		return accept(setBool, ColumnTypeBool)
+		return accept(cellSetBool, ColumnTypeBool)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return accept(intSetter(ft.Bits()), ColumnTypeInt, ColumnTypeLong)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return accept(uintSetter(ft.Bits()), ColumnTypeInt, ColumnTypeLong)
 	case reflect.Float32:
-		return accept(setFloat32, ColumnTypeReal, ColumnTypeInt, ColumnTypeLong, ColumnTypeDecimal)
+		return accept(cellSetFloat32, ColumnTypeReal, ColumnTypeInt, ColumnTypeLong, ColumnTypeDecimal)
 	case reflect.Float64:
-		return accept(setFloat64, ColumnTypeReal, ColumnTypeInt, ColumnTypeLong, ColumnTypeDecimal)
+		return accept(cellSetFloat64, ColumnTypeReal, ColumnTypeInt, ColumnTypeLong, ColumnTypeDecimal)
 	case reflect.Interface:
 		if ft.NumMethod() == 0 {
 			return anySetter(ct), nil
@@ -353,7 +353,7 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	return nil, fmt.Errorf("fields of type %s are not supported", ft)
 }
 
-func setString(p unsafe.Pointer, k byte, s string, st *setState) error {
+func cellSetString(p unsafe.Pointer, k byte, s string, st *setState) error {
 	switch k {
 	case kindString, kindNumber, kindJSON:
 		*(*string)(p) = st.keep(s)
@@ -363,7 +363,7 @@ func setString(p unsafe.Pointer, k byte, s string, st *setState) error {
 	return nil
 }
 
-func setBool(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetBool(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	v, err := cellBool(k, s)
 	*(*bool)(p) = v
 	return err
@@ -390,10 +390,10 @@ func intSetter(bits int) setFunc {
 			return err
 		}
 	}
-	return setInt64
+	return cellSetInt64
 }
 
-func setInt64(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetInt64(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	n, err := cellInt(k, s, 64)
 	*(*int64)(p) = n
 	return err
@@ -416,25 +416,25 @@ func uintSetter(bits int) setFunc {
 	}
 }
 
-func setFloat64(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetFloat64(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	f, err := cellFloat(k, s)
 	*(*float64)(p) = f
 	return err
 }
 
-func setFloat32(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetFloat32(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	f, err := cellFloat(k, s)
 	*(*float32)(p) = float32(f)
 	return err
 }
 
-func setTime(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetTime(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	t, err := cellTime(k, s)
 	*(*time.Time)(p) = t
 	return err
 }
 
-func setDuration(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetDuration(p unsafe.Pointer, k byte, s string, _ *setState) error {
 	d, err := cellDuration(k, s)
 	*(*time.Duration)(p) = d
 	return err

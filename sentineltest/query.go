@@ -211,13 +211,13 @@ func (s *Server) HandleQueries(h func(QueryRequest) (QueryResponse, bool)) {
 	s.Data().HandleQueries(h)
 }
 
-var isoDurationRE = regexp.MustCompile(`^-?P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
+var queryDurationRE = regexp.MustCompile(`^-?P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$`)
 
 func validTimespanPart(s string) bool {
 	if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return true
 	}
-	return len(s) > 1 && s != "P" && !strings.HasSuffix(s, "T") && isoDurationRE.MatchString(s)
+	return len(s) > 1 && s != "P" && !strings.HasSuffix(s, "T") && queryDurationRE.MatchString(s)
 }
 
 func validTimespan(s string) bool {
