@@ -12,9 +12,9 @@ import (
 	"github.com/sentinel-go/sentinel/sentineltest"
 )
 
-// exampleClient returns a client for an emulator that answers kql with the first n rows of
+// queryExampleClient returns a client for an emulator that answers kql with the first n rows of
 // its SigninLogs table, projected to columns.
-func exampleClient(kql string, n int, columns ...string) (*sentinel.Client, func()) {
+func queryExampleClient(kql string, n int, columns ...string) (*sentinel.Client, func()) {
 	srv := sentineltest.NewServer()
 	end := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	srv.SetQueryResult(kql, sentineltest.QueryResponse{Tables: []sentineltest.QueryTable{sentineltest.SigninLogs(n, end).Project(columns...)}})
@@ -31,7 +31,7 @@ func exampleClient(kql string, n int, columns ...string) (*sentinel.Client, func
 
 func ExampleQueryInto() {
 	const kql = `SigninLogs | project TimeGenerated, UserPrincipalName, IPAddress, ResultType, DurationMs | take 3`
-	client, done := exampleClient(kql, 3, "TimeGenerated", "UserPrincipalName", "IPAddress", "ResultType", "DurationMs")
+	client, done := queryExampleClient(kql, 3, "TimeGenerated", "UserPrincipalName", "IPAddress", "ResultType", "DurationMs")
 	defer done()
 
 	type signIn struct {
@@ -59,7 +59,7 @@ func ExampleQueryInto() {
 
 func ExampleClient_Query() {
 	const kql = `SigninLogs | project UserPrincipalName, IsInteractive, DeviceDetail | take 2`
-	client, done := exampleClient(kql, 2, "UserPrincipalName", "IsInteractive", "DeviceDetail")
+	client, done := queryExampleClient(kql, 2, "UserPrincipalName", "IsInteractive", "DeviceDetail")
 	defer done()
 
 	res, err := client.Query(context.Background(), kql, nil)

@@ -69,7 +69,7 @@ func TestQueryWire(t *testing.T) {
 	assert.True(t, r.Authorized)
 	assert.Equal(t, "wait=91,include-statistics=true", r.Header.Get("Prefer"))
 	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
-	assert.JSONEq(t, `{"query":`+mustJSON(t, failedSignIns)+`,"timespan":"PT1H","workspaces":["other-workspace","2f0a9f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"]}`, string(r.Body))
+	assert.JSONEq(t, `{"query":`+quoteJSON(t, failedSignIns)+`,"timespan":"PT1H","workspaces":["other-workspace","2f0a9f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"]}`, string(r.Body))
 
 	require.Len(t, res.Tables, 1)
 	got := res.PrimaryResult()
@@ -98,7 +98,7 @@ func TestQueryWire(t *testing.T) {
 	assert.Equal(t, 20, stats.Query.DatasetStatistics[0].TableRowCount)
 }
 
-func mustJSON(t *testing.T, v any) string {
+func quoteJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
