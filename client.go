@@ -268,7 +268,7 @@ func retryBase(r policy.RetryOptions) time.Duration {
 
 // workspaceGUID caches the workspace's customerId for the Log Analytics query API.
 type workspaceGUID struct {
-	mu sync.Mutex //lint:ignore U1000 guards id once Query resolves it
+	mu sync.Mutex
 	id string
 }
 

@@ -307,8 +307,6 @@ func (s *Server) route(method, subpath string, h func(c *call)) {
 
 // routeWorkspace registers a handler for an ARM path below the workspace itself, such as
 // "GET " (the workspace resource); the handler runs with the server locked.
-//
-//lint:ignore U1000 used by resource files that serve workspace-level paths
 func (s *Server) routeWorkspace(method, subpath string, h func(c *call)) {
 	pattern := method + " " + s.basePath + "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}" + subpath
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
