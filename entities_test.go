@@ -539,6 +539,8 @@ func FuzzUnmarshalEntity(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, trimmed, out, "MarshalJSON writes it back byte for byte")
 		assert.True(t, json.Valid(out), "%q", out)
+		enriched := sentinel.EnrichEntities([]sentinel.Entity{e, e})
+		assert.Len(t, enriched, 1, "an entity merges with itself")
 
 		// The same entity inside a response is kept too.
 		var ie sentinel.IncidentEntities
