@@ -1,6 +1,10 @@
 package sentinel
 
-import "time"
+import (
+	"context"
+	"net/http"
+	"time"
+)
 
 // IncidentRef identifies the incident a hunting bookmark is attached to.
 type IncidentRef struct {
@@ -28,4 +32,22 @@ type HuntingBookmark struct {
 	Updated     time.Time   `json:"updated,omitzero"`
 	UpdatedBy   ClientInfo  `json:"updatedBy,omitzero"`
 	Incident    IncidentRef `json:"incidentInfo,omitzero"`
+}
+
+// ListIncidentBookmarksOptions are the options of ListIncidentBookmarks; none yet.
+type ListIncidentBookmarksOptions struct{}
+
+// ListIncidentBookmarks returns the hunting bookmarks attached to an incident (POST
+// .../incidents/{incidentId}/bookmarks, one response, not paged). Attach a bookmark with
+// CreateRelation and its resource ID. A bookmark whose properties do not all fit is kept
+// with the fields that do; see Entity.DecodeError.
+//
+//meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/bookmarks
+func (c *Client) ListIncidentBookmarks(ctx context.Context, incidentID string, _ *ListIncidentBookmarksOptions) ([]*HuntingBookmark, error) {
+	if err := checkID("incidentID", incidentID); err != nil {
+		return nil, err
+	}
+	out := valueList[*HuntingBookmark]{alloc: func() *HuntingBookmark { return new(HuntingBookmark) }}
+	err := c.call(ctx, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")}, &out)
+	return out.items, err
 }
