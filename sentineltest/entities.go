@@ -125,8 +125,8 @@ func (ws *workspace) syncCounts(inc *document, det *incidentDetails) {
 		ad["alertsCount"] = len(list)
 	}
 	list = nil
-	if json.Unmarshal(det.bookmarks, &list) == nil {
-		ad["bookmarksCount"] = len(list)
+	if len(det.bookmarks) == 0 || json.Unmarshal(det.bookmarks, &list) == nil {
+		ad["bookmarksCount"] = len(list) + len(ws.bookmarkRelations(inc))
 	}
 	inc.touch()
 }
