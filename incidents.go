@@ -237,7 +237,7 @@ type incidentWire struct {
 	Type       string            `json:"type,omitzero"`
 	Etag       string            `json:"etag,omitzero"`
 	Properties incidentPropsWire `json:"properties"`
-	Unknown    jsontext.Value    `json:",unknown"`
+	Unknown    jsontext.Value    `json:",embed"`
 }
 
 type incidentPropsWire struct {
@@ -260,7 +260,7 @@ type incidentPropsWire struct {
 	ProviderIncidentID     string                 `json:"providerIncidentId,omitzero"`
 	RelatedAnalyticRuleIDs []string               `json:"relatedAnalyticRuleIds,omitzero"`
 	AdditionalData         IncidentAdditionalData `json:"additionalData,omitzero"`
-	Unknown                jsontext.Value         `json:",unknown"`
+	Unknown                jsontext.Value         `json:",embed"`
 }
 
 func (w *incidentWire) incident(i *Incident) {
