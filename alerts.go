@@ -114,9 +114,10 @@ type SecurityAlert struct {
 // decodeAs decodes raw, which the entity keeps, into e whatever its "kind"; it never fails.
 // The item lists of alerts and bookmarks use it.
 func decodeAs[E Entity](raw []byte, e E) E {
-	if decodeFast(raw, e) != nil {
+	if got, _ := decodeFast(raw, e); got != nil {
 		return e
 	}
+	reflectZero(e) // the careful path starts again from a zero entity
 	env, err := scanEntity(raw)
 	if err != nil {
 		c := e.Common()
@@ -134,6 +135,7 @@ type valueList[E Entity] struct {
 	alloc func() E
 }
 
+// UnmarshalJSONFrom decodes {"value": [...]}; "value" is required.
 func (l *valueList[E]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	tok, err := dec.ReadToken()
 	if err != nil {

@@ -1,13 +1,16 @@
 package sentinel_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -148,4 +151,37 @@ func TestListAlertsBrokenResponses(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, alerts)
 	})
+}
+
+// BenchmarkDecodeAlerts decodes 100 alerts with json v2 through SecurityAlert.UnmarshalJSON,
+// the one-pass path ListAlerts takes for each item.
+func BenchmarkDecodeAlerts(b *testing.B) {
+	data, err := os.ReadFile("testdata/entities/list.json")
+	require.NoError(b, err)
+	var wire struct {
+		Entities []json.RawMessage `json:"entities"`
+	}
+	require.NoError(b, json.Unmarshal(data, &wire))
+	var alert []byte
+	for _, e := range wire.Entities {
+		if strings.Contains(string(e), `"kind": "SecurityAlert"`) {
+			var c bytes.Buffer
+			require.NoError(b, json.Compact(&c, e))
+			alert = c.Bytes()
+		}
+	}
+	require.NotNil(b, alert)
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = string(alert)
+	}
+	body := []byte("[" + strings.Join(items, ",") + "]")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var alerts []*sentinel.SecurityAlert
+		if err := jsonv2.Unmarshal(body, &alerts); err != nil || len(alerts) != 100 || alerts[99].DisplayName == "" {
+			b.Fatal(err, len(alerts))
+		}
+	}
 }

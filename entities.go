@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -949,7 +950,7 @@ const jsonSpace = " \t\r\n"
 
 // decodeEntity decodes raw, which the entity keeps, into an Entity; it never fails.
 func decodeEntity(raw []byte) Entity {
-	if e := decodeFast(raw, nil); e != nil {
+	if e, _ := decodeFast(raw, nil); e != nil {
 		return e
 	}
 	env, err := scanEntity(raw)
@@ -963,12 +964,12 @@ func decodeEntity(raw []byte) Entity {
 // properties straight into the typed struct of the kind read before them (or into target
 // when it is not nil). It returns nil for everything else (an unknown kind, properties
 // before the kind, a property that does not fit), which the careful path then handles.
-func decodeFast(raw []byte, target Entity) Entity {
+func decodeFast(raw []byte, target Entity) (Entity, EntityKind) {
 	s := getScanner(raw)
 	defer putScanner(s)
 	dec := &s.dec
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil
+		return nil, ""
 	}
 	var id, name, typ string
 	var kind EntityKind
@@ -977,7 +978,7 @@ func decodeFast(raw []byte, target Entity) Entity {
 	for dec.PeekKind() == '"' {
 		member, err := dec.ReadValue()
 		if err != nil {
-			return nil
+			return nil, ""
 		}
 		var dst *string
 		switch string(member) {
@@ -989,52 +990,52 @@ func decodeFast(raw []byte, target Entity) Entity {
 			dst = &typ
 		case `"kind"`:
 			if decoded {
-				return nil
+				return nil, ""
 			}
 			dst = (*string)(&kind)
 		case `"properties"`:
 			if decoded || dec.PeekKind() != '{' {
-				return nil
+				return nil, ""
 			}
 			if e == nil {
 				if e = newEntity(kind); e == nil {
-					return nil
+					return nil, ""
 				}
 			}
 			if json.UnmarshalDecode(dec, e.props()) != nil {
-				return nil
+				return nil, ""
 			}
 			decoded = true
 			continue
 		default:
 			if dec.SkipValue() != nil {
-				return nil
+				return nil, ""
 			}
 			continue
 		}
 		if dec.PeekKind() != '"' {
-			return nil
+			return nil, ""
 		}
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return nil
+			return nil, ""
 		}
 		*dst = tok.String()
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return nil
+		return nil, ""
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil
+		return nil, ""
 	}
 	if e == nil {
 		if e = newEntity(kind); e == nil {
-			return nil
+			return nil, ""
 		}
 	}
 	c := e.Common()
 	c.ID, c.Name, c.Type, c.raw = id, name, typ, raw
-	return e
+	return e, kind
 }
 
 func decodeScanned(raw []byte, env entityEnvelope) Entity {
@@ -1059,6 +1060,11 @@ func (u *UnknownEntity) fill(raw []byte, env entityEnvelope) {
 // unmarshalTyped decodes b into e, a zero typed entity; the kind in b must be e's or absent.
 func unmarshalTyped(b []byte, e Entity) error {
 	raw := bytes.Clone(bytes.Trim(b, jsonSpace))
+	if got, kind := decodeFast(raw, e); got != nil && (kind == "" || kind == e.Kind()) {
+		return nil
+	}
+	// The careful path: start again from a zero entity.
+	reflectZero(e)
 	env, err := scanEntity(raw)
 	if err != nil {
 		return err
@@ -1069,6 +1075,9 @@ func unmarshalTyped(b []byte, e Entity) error {
 	fillEntity(e, raw, env)
 	return nil
 }
+
+// reflectZero sets the struct e points to to its zero value.
+func reflectZero(e Entity) { reflect.ValueOf(e).Elem().SetZero() }
 
 // fillEntity sets e's envelope fields and decodes its properties. A properties object that
 // does not fit the typed struct is decoded member by member, so that one bad member leaves

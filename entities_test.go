@@ -542,6 +542,13 @@ func FuzzUnmarshalEntity(f *testing.F) {
 		enriched := sentinel.EnrichEntities([]sentinel.Entity{e, e})
 		assert.Len(t, enriched, 1, "an entity merges with itself")
 
+		// Decoding into the entity's own type gives the same entity.
+		typed := reflect.New(reflect.TypeOf(e).Elem()).Interface().(sentinel.Entity)
+		require.NoError(t, json.Unmarshal(data, typed))
+		assert.Equal(t, e.Kind(), typed.Kind())
+		assert.Equal(t, trimmed, typed.Raw())
+		assert.Equal(t, e.DecodeError() == nil, typed.DecodeError() == nil)
+
 		// The same entity inside a response is kept too.
 		var ie sentinel.IncidentEntities
 		body := append(append([]byte(`{"entities":[`), data...), "]}"...)

@@ -51,6 +51,7 @@ type IncidentDetailsError struct {
 	Errors     map[IncidentPart]error
 }
 
+// Error lists the failed parts and their errors.
 func (e *IncidentDetailsError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sentinel: incident %s: %d of %d parts failed", e.IncidentID, len(e.Errors), len(incidentParts))

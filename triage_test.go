@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -167,4 +168,34 @@ func TestGetIncidentDetailsOptions(t *testing.T) {
 	d, err = env.client.GetIncidentDetails(canceled, inc, nil)
 	assert.True(t, errors.Is(err, context.Canceled), "%v", err)
 	assert.Len(t, d.Errors, 4)
+}
+
+// ExampleClient_GetIncidentDetails triages an incident of the emulator in one call.
+func ExampleClient_GetIncidentDetails() {
+	srv := sentineltest.NewServer()
+	defer srv.Close()
+	ws := srv.Workspace()
+	client, err := sentinel.NewClient(
+		sentinel.Workspace{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Name: ws.Name},
+		srv.Credential(),
+		&sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Cloud: srv.Cloud(), Transport: srv.HTTPClient()}})
+	if err != nil {
+		panic(err)
+	}
+	id := srv.CreateIncident(map[string]any{"title": "Multi-stage attack on WS-FIN-0142", "severity": "High", "status": "New"})
+	srv.Data().SeedIncidentDetails(id)
+
+	d, err := client.GetIncidentDetails(context.Background(), id, nil)
+	if err != nil {
+		panic(err) // an *IncidentDetailsError: d still holds the parts that worked
+	}
+	fmt.Printf("%s: %d alerts, %d entities (%d after merging)\n", d.Incident.Title, len(d.Alerts), len(d.Entities.Entities), len(d.Enriched))
+	for _, e := range d.Enriched[:3] {
+		fmt.Printf("%s %s\n", e.Kind, e.Value)
+	}
+	// Output:
+	// Multi-stage attack on WS-FIN-0142: 2 alerts, 29 entities (28 after merging)
+	// Account alice.jones@contoso.com
+	// Host ws-fin-0142.contoso.com
+	// Ip 185.220.101.45
 }
