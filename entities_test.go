@@ -464,6 +464,14 @@ func TestListEntities(t *testing.T) {
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
 	_, err = env.client.ListEntities(ctx, "a/b", nil)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
+
+	// Deleting the incident deletes its entities: a new incident with its ID has none.
+	require.NoError(t, env.client.DeleteIncident(ctx, inc, nil))
+	_, err = env.client.CreateIncident(ctx, sentinel.Incident{Title: "again", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: inc})
+	require.NoError(t, err)
+	again, err := env.client.ListEntities(ctx, inc, nil)
+	require.NoError(t, err)
+	assert.Empty(t, again.Entities)
 }
 
 func TestEntityJSON(t *testing.T) {

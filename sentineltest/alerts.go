@@ -4,7 +4,7 @@ func init() {
 	register(func(s *Server) {
 		s.route("POST", "incidents/{incidentId}/alerts", func(c *call) {
 			if inc := c.parentIncident(); inc != nil {
-				c.writeValue(c.ws.details(inc.name).alerts)
+				c.writeValue(c.ws.details(inc).alerts)
 			}
 		})
 	})

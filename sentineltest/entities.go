@@ -12,7 +12,7 @@ func init() {
 			if inc == nil {
 				return
 			}
-			d := c.ws.details(inc.name)
+			d := c.ws.details(inc)
 			var b strings.Builder
 			b.WriteString(`{"entities":`)
 			b.Write(orEmptyArray(d.entities))
@@ -31,20 +31,16 @@ type incidentDetails struct {
 	entities, alerts, bookmarks []byte
 }
 
-// details returns the sub-resource data of an incident, creating it.
-func (ws *workspace) details(incident string) *incidentDetails {
-	all, _ := ws.data["incidentDetails"].(map[string]*incidentDetails)
-	if all == nil {
-		all = map[string]*incidentDetails{}
-		ws.data["incidentDetails"] = all
+// details returns the sub-resource data of an incident, creating it. It lives in a
+// collection below the incident, so that deleting the incident drops it.
+func (ws *workspace) details(inc *document) *incidentDetails {
+	coll := ws.child(inc, "details")
+	doc := coll.get("data")
+	if doc == nil {
+		doc = &document{name: "data", obj: map[string]any{"details": &incidentDetails{}}}
+		coll.put(doc)
 	}
-	k := strings.ToLower(incident)
-	d := all[k]
-	if d == nil {
-		d = &incidentDetails{}
-		all[k] = d
-	}
-	return d
+	return doc.obj["details"].(*incidentDetails)
 }
 
 func orEmptyArray(b []byte) []byte {
@@ -107,7 +103,7 @@ func (d *WorkspaceData) setDetails(incident string, f func(*incidentDetails)) bo
 	if inc == nil {
 		return false
 	}
-	det := d.ws.details(inc.name)
+	det := d.ws.details(inc)
 	f(det)
 	d.ws.syncCounts(inc, det)
 	return true
@@ -146,7 +142,7 @@ func (d *WorkspaceData) SeedIncidentDetails(incident string) bool {
 		return false
 	}
 	entities, alerts, bookmarks := seedDetails(d.ws, inc.name)
-	det := d.ws.details(inc.name)
+	det := d.ws.details(inc)
 	det.entities, _ = json.Marshal(entities)
 	det.alerts, _ = json.Marshal(alerts)
 	det.bookmarks, _ = json.Marshal(bookmarks)

@@ -9,7 +9,7 @@ func init() {
 			if inc == nil {
 				return
 			}
-			arr := c.ws.details(inc.name).bookmarks
+			arr := c.ws.details(inc).bookmarks
 			if related := c.ws.relatedBookmarks(inc); len(related) > 0 {
 				var list []any
 				if len(arr) > 0 && json.Unmarshal(arr, &list) != nil {

@@ -28,7 +28,7 @@ func init() {
 				return
 			}
 			c.deleteDoc(c.ws.relations(inc), c.r.PathValue("relationName"))
-			c.ws.syncCounts(inc, c.ws.details(inc.name))
+			c.ws.syncCounts(inc, c.ws.details(inc))
 		})
 	})
 }
@@ -68,7 +68,7 @@ func (c *call) putRelation() {
 			"relatedResourceId": rid, "relatedResourceName": name, "relatedResourceType": typ, "relatedResourceKind": kind,
 		}}, true
 	})
-	c.ws.syncCounts(inc, c.ws.details(inc.name))
+	c.ws.syncCounts(inc, c.ws.details(inc))
 }
 
 // parseResourceID returns the name and type of an ARM resource ID such as
