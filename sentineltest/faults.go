@@ -22,6 +22,9 @@ const (
 	Truncate
 	// Stall sends the status line and headers, then waits until the client gives up.
 	Stall
+	// Drop handles the request, then closes the connection without answering, as when a
+	// response is lost on its way back: the change is made but the client does not know.
+	Drop
 )
 
 // Fault is an injected failure. Faults are queued with Fail and consumed in order by the
@@ -99,6 +102,15 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 	switch f.Action {
 	case Reset:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case Drop:
+		s.mux.ServeHTTP(httptest.NewRecorder(), r)
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				conn.Close()

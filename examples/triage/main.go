@@ -15,6 +15,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -29,13 +30,13 @@ func main() {
 	write := flag.Bool("write", false, "against real Azure: assign, comment on and close the oldest incident")
 	assignee := flag.String("assignee", "analyst@contoso.com", "user principal name to assign the incident to")
 	flag.Parse()
-	if err := run(*write, *assignee); err != nil {
+	if err := run(os.Stdout, *write, *assignee); err != nil {
 		fmt.Fprintln(os.Stderr, "triage:", err)
 		os.Exit(1)
 	}
 }
 
-func run(write bool, assignee string) error {
+func run(out io.Writer, write bool, assignee string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	env, err := exampleenv.New(nil)
@@ -47,7 +48,7 @@ func run(write bool, assignee string) error {
 		env.Emulator.SeedIncidents(300)
 		write = true
 	}
-	fmt.Println("Triage on", env.Where)
+	fmt.Fprintln(out, "Triage on", env.Where)
 	c := env.Client
 
 	// Active High and Medium incidents created in the last 24 hours, oldest first. A small
@@ -68,42 +69,47 @@ func run(write bool, assignee string) error {
 		pages++
 		incidents = append(incidents, page...)
 	}
-	fmt.Printf("\n%d active High/Medium incidents from the last 24 h (%d pages)\n\n", len(incidents), pages)
-	printTable(incidents, 15)
+	fmt.Fprintf(out, "\n%d active High/Medium incidents from the last 24 h (%d pages)\n\n", len(incidents), pages)
+	printTable(out, incidents, 15)
 	if len(incidents) == 0 {
-		fmt.Println("\nNothing to triage.")
+		fmt.Fprintln(out, "\nNothing to triage.")
 		return nil
 	}
 
 	oldest := slices.MinFunc(incidents, func(a, b sentinel.Incident) int { return a.CreatedTime.Compare(b.CreatedTime) })
-	fmt.Printf("\nOldest: #%d %q (%s, created %s)\n", oldest.Number, oldest.Title, oldest.Severity, oldest.CreatedTime.Local().Format("Jan 2 15:04"))
+	fmt.Fprintf(out, "\nOldest: #%d %q (%s, created %s)\n", oldest.Number, oldest.Title, oldest.Severity, oldest.CreatedTime.Local().Format("Jan 2 15:04"))
 	if !write {
-		fmt.Println("Read-only run: pass -write to assign, comment on and close it.")
+		fmt.Fprintln(out, "Read-only run: pass -write to assign, comment on and close it.")
 		return nil
 	}
 
 	if _, err := c.AssignIncident(ctx, oldest.Name, sentinel.IncidentOwner{UserPrincipalName: assignee}, nil); err != nil {
 		return fmt.Errorf("assigning: %w", err)
 	}
-	fmt.Printf("  assigned to %s\n", assignee)
+	fmt.Fprintf(out, "  assigned to %s\n", assignee)
+	if _, err := c.AddComment(ctx, oldest.Name, "Triage playbook: reviewed, confirmed malicious, closing.", nil); err != nil {
+		return fmt.Errorf("commenting: %w", err)
+	}
+	fmt.Fprintln(out, "  comment added")
 	closed, err := c.CloseIncident(ctx, oldest.Name, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity,
 		"Confirmed malicious; containment done by the triage playbook.", nil)
 	if err != nil {
 		return fmt.Errorf("closing: %w", err)
 	}
-	fmt.Printf("  closed as %s (%s)\n", closed.Classification, closed.ClassificationReason)
+	fmt.Fprintf(out, "  closed as %s (%s)\n", closed.Classification, closed.ClassificationReason)
 
 	bySeverity := map[sentinel.Severity]int{}
 	for _, inc := range incidents {
 		bySeverity[inc.Severity]++
 	}
-	fmt.Printf("\nSummary: %d High, %d Medium; incident #%d assigned to %s and closed as %s.\n",
-		bySeverity[sentinel.SeverityHigh], bySeverity[sentinel.SeverityMedium], closed.Number, closed.Owner.UserPrincipalName, closed.Classification)
+	fmt.Fprintf(out, "\nSummary: %d High, %d Medium; incident #%d assigned to %s, commented (%d comment) and closed as %s.\n",
+		bySeverity[sentinel.SeverityHigh], bySeverity[sentinel.SeverityMedium], closed.Number, closed.Owner.UserPrincipalName,
+		closed.AdditionalData.CommentsCount, closed.Classification)
 	return nil
 }
 
-func printTable(incidents []sentinel.Incident, limit int) {
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+func printTable(out io.Writer, incidents []sentinel.Incident, limit int) {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tSEVERITY\tSTATUS\tCREATED\tOWNER\tTITLE")
 	for i, inc := range incidents {
 		if i == limit {

@@ -1,0 +1,187 @@
+package sentinel_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sentinel-go/sentinel"
+)
+
+func TestListAlerts(t *testing.T) {
+	env := newEnv(t)
+	inc := newIncident(t, env)
+	require.True(t, env.srv.Data().SeedIncidentDetails(inc))
+	assert.Equal(t, 2, additionalCount(t, env, inc, "alertsCount"))
+	ctx := context.Background()
+
+	alerts, err := env.client.ListAlerts(ctx, inc, nil)
+	require.NoError(t, err)
+	r := env.srv.Requests()[0]
+	assert.Equal(t, http.MethodPost, r.Method)
+	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/alerts", r.Path)
+	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Empty(t, r.Body)
+
+	require.Len(t, alerts, 2)
+	mde, mdo := alerts[0], alerts[1]
+	assert.Equal(t, "Suspicious PowerShell command line", mde.DisplayName)
+	assert.Equal(t, sentinel.SeverityHigh, mde.Severity)
+	assert.Equal(t, []sentinel.AttackTactic{sentinel.TacticExecution, sentinel.TacticDefenseEvasion}, mde.Tactics)
+	assert.Equal(t, 0.92, mde.ConfidenceScore)
+	assert.Len(t, mde.ResourceIdentifiers, 2)
+
+	assert.Equal(t, sentinel.EntityKindSecurityAlert, mdo.Kind())
+	assert.Equal(t, "Email messages containing malicious file removed after delivery", mdo.DisplayName)
+	assert.Equal(t, "OfficeATP_ZapMalwareFile", mdo.AlertType)
+	assert.Equal(t, sentinel.SeverityMedium, mdo.Severity)
+	assert.Equal(t, sentinel.AlertStatusInProgress, mdo.Status)
+	assert.Equal(t, sentinel.ConfidenceUnknown, mdo.ConfidenceLevel)
+	assert.Equal(t, sentinel.ConfidenceScoreNotApplicable, mdo.ConfidenceScoreStatus)
+	assert.Equal(t, sentinel.IntentProbing, mdo.Intent)
+	assert.Equal(t, []sentinel.AttackTactic{sentinel.TacticInitialAccess}, mdo.Tactics)
+	assert.Equal(t, "Microsoft Defender for Office 365", mdo.ProductName)
+	assert.Equal(t, "Microsoft", mdo.VendorName)
+	assert.Equal(t, "fa7c2b19d3-0ba1-4f3e-8c1e-2b9d7e6a5c41", mdo.ProviderAlertID)
+	assert.Regexp(t, `^[0-9a-f-]{36}$`, mdo.SystemAlertID)
+	assert.Equal(t, time.Date(2026, 5, 13, 9, 58, 3, 0, time.UTC), mdo.StartTime)
+	assert.Equal(t, mdo.StartTime, mdo.EndTime)
+	assert.Equal(t, time.Date(2026, 5, 13, 10, 15, 44, 200000000, time.UTC), mdo.TimeGenerated)
+	assert.Equal(t, []string{"Review the messages in Explorer and purge remaining copies."}, mdo.RemediationSteps)
+	assert.Equal(t, "alice.jones@contoso.com", mdo.CompromisedEntity)
+	assert.Equal(t, "https://security.microsoft.com/alerts/fa7c2b19d3-0ba1-4f3e-8c1e-2b9d7e6a5c41", mdo.AlertLink)
+	assert.Equal(t, []map[string]any{{"type": "AAD", "aadTenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47"}}, mdo.ResourceIdentifiers)
+	assert.Equal(t, mdo.DisplayName, mdo.FriendlyName)
+	assert.NoError(t, mdo.DecodeError())
+	assert.True(t, strings.HasPrefix(mdo.ID, wsPath+"/Entities/"))
+
+	// The alerts are the same entities ListEntities shows.
+	ents, err := env.client.ListEntities(ctx, inc, nil)
+	require.NoError(t, err)
+	inList := sentinel.EntitiesOf[*sentinel.SecurityAlert](ents.Entities)
+	require.Len(t, inList, 1)
+	assert.Equal(t, string(mde.Raw()), string(inList[0].Raw()))
+
+	_, err = env.client.ListAlerts(ctx, "no-such-incident", nil)
+	assert.ErrorIs(t, err, sentinel.ErrNotFound)
+	_, err = env.client.ListAlerts(ctx, "", nil)
+	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
+
+	none, err := env.client.ListAlerts(ctx, newIncident(t, env), nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+}
+
+func TestListAlertsOddPayloads(t *testing.T) {
+	env := newEnv(t)
+	inc := newIncident(t, env)
+	ctx := context.Background()
+	items := []string{
+		// confidenceScore as a string, an RFC 1123 time: both fields are left zero.
+		`{"name":"a1","kind":"SecurityAlert","properties":{"alertDisplayName":"Odd","confidenceScore":"0.9","startTimeUtc":"Wed, 13 May 2026 10:02:11 GMT","severity":"Low","tactics":["Execution","SomeFutureTactic"],"status":"Escalated"}}`,
+		// No kind at all.
+		`{"name":"a2","properties":{"alertDisplayName":"No kind","severity":"High"}}`,
+		`null`,
+	}
+	require.True(t, env.srv.Data().SetIncidentAlerts(inc, []byte("["+strings.Join(items, ",")+"]")))
+	assert.Equal(t, 3, additionalCount(t, env, inc, "alertsCount"))
+
+	alerts, err := env.client.ListAlerts(ctx, inc, nil)
+	require.NoError(t, err)
+	require.Len(t, alerts, 3, "nothing is dropped")
+	for i, a := range alerts {
+		assert.Equal(t, items[i], string(a.Raw()))
+	}
+	odd := alerts[0]
+	assert.Equal(t, "Odd", odd.DisplayName)
+	assert.Equal(t, sentinel.SeverityLow, odd.Severity)
+	assert.Zero(t, odd.ConfidenceScore)
+	assert.True(t, odd.StartTime.IsZero())
+	assert.Equal(t, []sentinel.AttackTactic{"Execution", "SomeFutureTactic"}, odd.Tactics, "unknown enum values are kept")
+	assert.Equal(t, sentinel.AlertStatus("Escalated"), odd.Status)
+	require.Error(t, odd.DecodeError())
+	assert.Contains(t, odd.DecodeError().Error(), "confidenceScore")
+	assert.Contains(t, odd.DecodeError().Error(), "startTimeUtc")
+
+	assert.Equal(t, "No kind", alerts[1].DisplayName)
+	assert.NoError(t, alerts[1].DecodeError())
+	assert.Error(t, alerts[2].DecodeError())
+
+	// A typed alert round-trips through JSON.
+	b, err := json.Marshal(alerts)
+	require.NoError(t, err)
+	var back []*sentinel.SecurityAlert
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Len(t, back, 3)
+	assert.Equal(t, "Odd", back[0].DisplayName)
+}
+
+func TestListAlertsBrokenResponses(t *testing.T) {
+	bodies := map[string]string{
+		"no value":       `{"values":[]}`,
+		"value not list": `{"value":{"a":1}}`,
+		"truncated":      `{"value":[{"kind":"SecurityAlert"`,
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			c, _ := stubEnv(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			})
+			_, err := c.ListAlerts(context.Background(), "inc", nil)
+			var de *sentinel.DecodeError
+			assert.ErrorAs(t, err, &de)
+		})
+	}
+	t.Run("null value", func(t *testing.T) {
+		c, _ := stubEnv(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"value":null}`))
+		})
+		alerts, err := c.ListAlerts(context.Background(), "inc", nil)
+		require.NoError(t, err)
+		assert.Empty(t, alerts)
+	})
+}
+
+// BenchmarkDecodeAlerts decodes 100 alerts with json v2 through SecurityAlert.UnmarshalJSON,
+// the one-pass path ListAlerts takes for each item.
+func BenchmarkDecodeAlerts(b *testing.B) {
+	data, err := os.ReadFile("testdata/entities/list.json")
+	require.NoError(b, err)
+	var wire struct {
+		Entities []json.RawMessage `json:"entities"`
+	}
+	require.NoError(b, json.Unmarshal(data, &wire))
+	var alert []byte
+	for _, e := range wire.Entities {
+		if strings.Contains(string(e), `"kind": "SecurityAlert"`) {
+			var c bytes.Buffer
+			require.NoError(b, json.Compact(&c, e))
+			alert = c.Bytes()
+		}
+	}
+	require.NotNil(b, alert)
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = string(alert)
+	}
+	body := []byte("[" + strings.Join(items, ",") + "]")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var alerts []*sentinel.SecurityAlert
+		if err := jsonv2.Unmarshal(body, &alerts); err != nil || len(alerts) != 100 || alerts[99].DisplayName == "" {
+			b.Fatal(err, len(alerts))
+		}
+	}
+}

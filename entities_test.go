@@ -1,0 +1,622 @@
+package sentinel_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sentinel-go/sentinel"
+)
+
+const entitiesPrefix = wsPath + "/Entities/"
+
+// eid returns the resource ID of the entity named name in the fixtures.
+func eid(name string) string { return entitiesPrefix + name }
+
+// loadEntities decodes testdata/entities/list.json.
+func loadEntities(t testing.TB) (sentinel.IncidentEntities, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/entities/list.json")
+	require.NoError(t, err)
+	var res sentinel.IncidentEntities
+	require.NoError(t, json.Unmarshal(data, &res))
+	return res, data
+}
+
+// stripped returns a copy of the typed entity e without its raw JSON and decode error, for
+// comparison with a struct literal.
+func stripped(e sentinel.Entity) any {
+	v := reflect.ValueOf(e).Elem()
+	cp := reflect.New(v.Type()).Elem()
+	cp.Set(v)
+	c := e.Common()
+	cp.FieldByName("EntityCommon").Set(reflect.ValueOf(sentinel.EntityCommon{
+		ID: c.ID, Name: c.Name, Type: c.Type, FriendlyName: c.FriendlyName, AdditionalData: c.AdditionalData,
+	}))
+	return cp.Interface()
+}
+
+func common(name, friendly string) sentinel.EntityCommon {
+	return sentinel.EntityCommon{ID: eid(name), Name: name, Type: "Microsoft.SecurityInsights/Entities", FriendlyName: friendly}
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestEntityKinds checks every kind's decoded values against the fixture.
+func TestEntityKinds(t *testing.T) {
+	res, _ := loadEntities(t)
+	require.Len(t, res.Entities, 29, "nothing is dropped")
+
+	const sub = "00000000-1111-2222-3333-444444444444"
+	tests := []struct {
+		index int
+		want  any
+	}{
+		{0, sentinel.AccountEntity{
+			EntityCommon: func() sentinel.EntityCommon {
+				c := common("03b0c2e7-a64b-4b84-8437-b8f208e11383", "alice.jones")
+				c.AdditionalData = map[string]any{"Sources": `["SecurityAlert"]`}
+				return c
+			}(),
+			AADTenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", AADUserID: "2046feea-040d-4a46-9e2b-91c2941bfa70",
+			AccountName: "alice.jones", DisplayName: "Alice Jones", IsDomainJoined: true, NTDomain: "CONTOSO",
+			ObjectGUID: "7c5d4e3f-2a1b-4c9d-8e7f-6a5b4c3d2e1f", PUID: "10037FFE8A4C2B31",
+			SID: "S-1-5-21-3623811015-3361044348-30300820-1013", UPNSuffix: "contoso.com", DNSDomain: "contoso.com",
+		}},
+		{1, sentinel.AccountEntity{
+			EntityCommon: common("e706a402-25c4-4475-8616-54aa44b4a4e0", `CONTOSO\alice.jones`),
+			AccountName:  "alice.jones", NTDomain: "CONTOSO", SID: "S-1-5-21-3623811015-3361044348-30300820-1013",
+			IsDomainJoined: true, HostEntityID: eid("b2583b39-28f8-4d27-8357-e1932520ca2a"),
+		}},
+		{2, sentinel.HostEntity{
+			EntityCommon: common("b2583b39-28f8-4d27-8357-e1932520ca2a", "WS-FIN-0142"),
+			AzureID:      "/subscriptions/" + sub + "/resourceGroups/fin-rg/providers/Microsoft.Compute/virtualMachines/WS-FIN-0142",
+			DNSDomain:    "contoso.com", HostName: "WS-FIN-0142", IsDomainJoined: true, NetBIOSName: "WS-FIN-0142",
+			NTDomain: "CONTOSO", OMSAgentID: "4e3f2a1b-9c8d-4e7f-a6b5-c4d3e2f1a0b9", OSFamily: sentinel.OSFamilyWindows,
+			OSVersion: "10.0.19045",
+		}},
+		{3, sentinel.IPEntity{
+			EntityCommon: common("ed67c660-970e-4378-8816-a58e8ceac567", "185.220.101.45"),
+			Address:      "185.220.101.45",
+			Location: sentinel.GeoLocation{ASN: 208294, City: "Frankfurt am Main", CountryCode: "DE", CountryName: "Germany",
+				Latitude: 50.1109, Longitude: 8.6821, State: "Hesse"},
+			ThreatIntelligence: []sentinel.EntityThreatIntelligence{{Confidence: 0.9, ProviderName: "Microsoft",
+				ReportLink: "https://security.microsoft.com/threatanalytics3/tor", ThreatDescription: "Tor exit node used for command and control.",
+				ThreatName: "TorExitNode", ThreatType: "Anonymization"}},
+		}},
+		{4, sentinel.IPEntity{EntityCommon: common("1f5b2465-8e4d-4dfa-8956-2aaeb69e2c41", "10.20.30.41"), Address: "10.20.30.41"}},
+		{5, sentinel.URLEntity{
+			EntityCommon: common("e85b4ee8-eef3-4856-8bbd-8b770ab2626d", "https://login-micros0ft-online.com/common/oauth2/authorize"),
+			URL:          "https://login-micros0ft-online.com/common/oauth2/authorize?client_id=4765445b&redirect_uri=https%3A%2F%2Fevil.example",
+		}},
+		{6, sentinel.URLEntity{EntityCommon: common("684d5a32-5f16-4bd9-8ebd-2003ef753d74", "hxxps://contoso-invoices[.]com/pay now/%zz"), URL: "hxxps://contoso-invoices[.]com/pay now/%zz"}},
+		{7, sentinel.FileHashEntity{EntityCommon: common("0cb6b878-6363-44b3-869f-741b36c211c6", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+			Algorithm: sentinel.FileHashSHA256, HashValue: "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}},
+		{8, sentinel.FileHashEntity{EntityCommon: common("9d4fd851-c052-4fe0-8522-4a23085bcbaf", "d41d8cd98f00b204e9800998ecf8427e"),
+			Algorithm: sentinel.FileHashMD5, HashValue: "d41d8cd98f00b204e9800998ecf8427e"}},
+		{9, sentinel.FileEntity{EntityCommon: common("86eb546e-0f59-423b-8d5f-3b71024a6aae", "invoice_2026.exe"),
+			Directory: `C:\Users\alice.jones\AppData\Local\Temp`, FileName: "invoice_2026.exe",
+			FileHashEntityIDs: []string{eid("0cb6b878-6363-44b3-869f-741b36c211c6"), eid("9d4fd851-c052-4fe0-8522-4a23085bcbaf")},
+			HostEntityID:      eid("b2583b39-28f8-4d27-8357-e1932520ca2a")}},
+		{10, sentinel.FileEntity{EntityCommon: common("b0269d7f-2407-49c7-8434-03d7ef1c324a", "powershell.exe"),
+			Directory: `C:\Windows\System32\WindowsPowerShell\v1.0`, FileName: "powershell.exe", HostEntityID: eid("b2583b39-28f8-4d27-8357-e1932520ca2a")}},
+		// The parent process's creation time is malformed: zero, everything else decoded.
+		{11, sentinel.ProcessEntity{EntityCommon: common("d648cc38-4a60-4315-8b59-1f92da42a700", "invoice_2026.exe"),
+			ProcessID: "2210", CommandLine: `"C:\Users\alice.jones\AppData\Local\Temp\invoice_2026.exe"`,
+			AccountEntityID: eid("03b0c2e7-a64b-4b84-8437-b8f208e11383"), HostEntityID: eid("b2583b39-28f8-4d27-8357-e1932520ca2a"),
+			ImageFileEntityID: eid("86eb546e-0f59-423b-8d5f-3b71024a6aae")}},
+		{12, sentinel.ProcessEntity{EntityCommon: common("b9244e40-467b-4732-86fe-90ba8b155319", "powershell.exe"),
+			ProcessID: "4312", CommandLine: "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA=",
+			CreationTime: time.Date(2026, 5, 13, 10, 2, 11, 234000000, time.UTC), ElevationToken: sentinel.ElevationTokenFull,
+			AccountEntityID: eid("e706a402-25c4-4475-8616-54aa44b4a4e0"), HostEntityID: eid("b2583b39-28f8-4d27-8357-e1932520ca2a"),
+			HostLogonSessionEntityID: eid("12cad26f-01f3-4795-832c-fe5fed3f7180"), ImageFileEntityID: eid("b0269d7f-2407-49c7-8434-03d7ef1c324a"),
+			ParentProcessEntityID: eid("d648cc38-4a60-4315-8b59-1f92da42a700")}},
+		{13, sentinel.MailMessageEntity{EntityCommon: common("1dbb270f-c901-46f6-821d-52d39bf5d48d", "Invoice 2026-0513 overdue"),
+			Recipient: "alice.jones@contoso.com", P1Sender: "billing@contoso-invoices.com", P1SenderDisplayName: "Contoso Billing",
+			P1SenderDomain: "contoso-invoices.com", P2Sender: "billing@contoso-invoices.com", P2SenderDisplayName: "Contoso Billing",
+			P2SenderDomain: "contoso-invoices.com", SenderIP: "203.0.113.77", Subject: "Invoice 2026-0513 overdue",
+			InternetMessageID: "<CY4PR01MB1234A5B6C7D8E9F0@CY4PR01MB1234.namprd01.prod.outlook.com>",
+			NetworkMessageID:  "a8f1c3e2-5b7d-4e09-9c3a-6f2e1d0b4a57", ReceiveDate: utc("2026-05-13T09:58:03Z"), Language: "en",
+			URLs: []string{"https://login-micros0ft-online.com/common/oauth2/authorize"}, FileEntityIDs: []string{eid("86eb546e-0f59-423b-8d5f-3b71024a6aae")},
+			Threats: []string{"Phish", "Malware"}, ThreatDetectionMethods: []string{"URL detonation reputation", "File detonation"},
+			BodyFingerprintBin1: 1048239, BodyFingerprintBin2: 3942871, BodyFingerprintBin3: 2870913, BodyFingerprintBin4: 4019377,
+			BodyFingerprintBin5: 3187449, AntispamDirection: sentinel.AntispamDirectionInbound, DeliveryAction: sentinel.DeliveryActionDelivered,
+			DeliveryLocation: sentinel.DeliveryLocationInbox}},
+		{14, sentinel.MailboxEntity{EntityCommon: common("760f548a-0628-4843-8c3b-c04653474216", "Alice Jones"),
+			MailboxPrimaryAddress: "Alice.Jones@contoso.com", DisplayName: "Alice Jones", UPN: "alice.jones@contoso.com",
+			ExternalDirectoryObjectID: "2046feea-040d-4a46-9e2b-91c2941bfa70"}},
+		{15, sentinel.MailClusterEntity{EntityCommon: common("8107f302-53b2-43e1-81f7-5c9a7b0feedc", "Contoso Billing campaign"),
+			NetworkMessageIDs:       []string{"a8f1c3e2-5b7d-4e09-9c3a-6f2e1d0b4a57", "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"},
+			CountByDeliveryStatus:   map[string]any{"Delivered": 2.0, "Blocked": 1.0},
+			CountByThreatType:       map[string]any{"Phish": 3.0},
+			CountByProtectionStatus: map[string]any{"Zapped": 2.0, "NotProtected": 1.0},
+			Threats:                 []string{"Phish"}, Query: `(SenderDomain:contoso-invoices.com) AND (Subject:"Invoice")`,
+			QueryTime: utc("2026-05-13T10:20:00Z"), MailCount: 3, Source: "SimilarEmailCluster",
+			ClusterSourceIdentifier: "a8f1c3e2-5b7d-4e09-9c3a-6f2e1d0b4a57", ClusterSourceType: "Similarity",
+			ClusterQueryStartTime: utc("2026-05-06T10:20:00Z"), ClusterQueryEndTime: utc("2026-05-13T10:20:00Z"),
+			ClusterGroup: "Contoso Billing campaign"}},
+		{16, sentinel.SubmissionMailEntity{EntityCommon: common("6e30f61c-ce6f-4971-81b3-264630a7992c", "Invoice 2026-0513 overdue"),
+			NetworkMessageID: "a8f1c3e2-5b7d-4e09-9c3a-6f2e1d0b4a57", SubmissionID: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+			Submitter: "alice.jones@contoso.com", SubmissionDate: utc("2026-05-13T10:11:40Z"), Timestamp: utc("2026-05-13T10:11:41Z"),
+			Recipient: "alice.jones@contoso.com", Sender: "billing@contoso-invoices.com", SenderIP: "203.0.113.77",
+			Subject: "Invoice 2026-0513 overdue", ReportType: "Phish"}},
+		{17, sentinel.CloudApplicationEntity{EntityCommon: common("31f9a910-22e6-41d0-8de5-2cd77a2092df", "Microsoft SharePoint Online"),
+			AppID: 20893, AppName: "Microsoft SharePoint Online", InstanceName: "contoso"}},
+		{18, sentinel.AzureResourceEntity{EntityCommon: common("743ffe16-2fd0-4ccb-8e40-4c31b31d25fe", "finreports"),
+			ResourceID: "/subscriptions/" + sub + "/resourceGroups/fin-rg/providers/Microsoft.Storage/storageAccounts/finreports", SubscriptionID: sub}},
+		{19, sentinel.DNSResolutionEntity{EntityCommon: common("7c9102e9-432b-42f4-848b-d08dfc302233", "login-micros0ft-online.com"),
+			DomainName: "Login-Micros0ft-Online.com.", DNSServerIPEntityID: eid("1f5b2465-8e4d-4dfa-8956-2aaeb69e2c41"),
+			IPAddressEntityIDs: []string{eid("ed67c660-970e-4378-8816-a58e8ceac567")}}},
+		{20, sentinel.RegistryKeyEntity{EntityCommon: common("42eb8783-f6c5-41f8-8fbc-ee1a392621e7", "Run"),
+			Hive: sentinel.HiveCurrentUser, Key: `Software\Microsoft\Windows\CurrentVersion\Run`}},
+		{21, sentinel.RegistryValueEntity{EntityCommon: common("5ffd353d-62d7-4a9e-85f8-728d7b3a0115", "InvoiceUpdater"),
+			KeyEntityID: eid("42eb8783-f6c5-41f8-8fbc-ee1a392621e7"), ValueName: "InvoiceUpdater",
+			ValueData: `C:\Users\alice.jones\AppData\Local\Temp\invoice_2026.exe`, ValueType: sentinel.RegistryValueString}},
+		{22, sentinel.SecurityGroupEntity{EntityCommon: common("fa1a9be6-98bb-4de4-8efd-704f8142ce63", "Finance Admins"),
+			DistinguishedName: "CN=Finance Admins,OU=Groups,DC=contoso,DC=com", ObjectGUID: "3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d",
+			SID: "S-1-5-21-3623811015-3361044348-30300820-1107"}},
+		{23, sentinel.IoTDeviceEntity{EntityCommon: common("513730e9-2a9a-4f47-8a7e-f7723a2ea9ca", "PLC Line 2"),
+			DeviceID: "plc-line2-07", DeviceName: "PLC Line 2", Source: "Microsoft Defender for IoT",
+			IoTSecurityAgentID: "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", DeviceType: "PLC", Vendor: "Siemens", EdgeID: "edge-plant-berlin",
+			MACAddress: "00:1B:1B:5E:0A:41", Model: "S7-1500", SerialNumber: "S C-X4U421302009", FirmwareVersion: "V2.9.4",
+			OperatingSystem: "Siemens SIMATIC", IPAddressEntityID: eid("1f5b2465-8e4d-4dfa-8956-2aaeb69e2c41"),
+			Protocols: []string{"S7comm", "HTTP"}}},
+		{24, sentinel.MalwareEntity{EntityCommon: common("9ce27625-686d-48f8-8beb-922af242bce7", "Trojan:Win32/AgentTesla!ml"),
+			Category: "Trojan", MalwareName: "Trojan:Win32/AgentTesla!ml", FileEntityIDs: []string{eid("86eb546e-0f59-423b-8d5f-3b71024a6aae")},
+			ProcessEntityIDs: []string{eid("d648cc38-4a60-4315-8b59-1f92da42a700")}}},
+		{25, sentinel.SecurityAlert{
+			EntityCommon: func() sentinel.EntityCommon {
+				c := common("39c7163e-88e5-4838-82fd-8e47ceec3b27", "Suspicious PowerShell command line")
+				c.AdditionalData = map[string]any{"MitreTechniques": "T1059.001, T1027", "OriginalProductName": "Microsoft Defender Advanced Threat Protection"}
+				return c
+			}(),
+			DisplayName: "Suspicious PowerShell command line", AlertType: "WindowsDefenderAtp_SuspiciousPowerShellCommandLine",
+			Description: "A suspicious PowerShell command line that downloads and runs an encoded payload was observed on WS-FIN-0142.",
+			Severity:    sentinel.SeverityHigh, Status: sentinel.AlertStatusNew, CompromisedEntity: "WS-FIN-0142",
+			ConfidenceLevel:   sentinel.ConfidenceHigh,
+			ConfidenceReasons: []sentinel.AlertConfidenceReason{{Reason: "Encoded command executed from a mail attachment", ReasonType: "Behavior"}},
+			ConfidenceScore:   0.92, ConfidenceScoreStatus: sentinel.ConfidenceScoreFinal, Intent: sentinel.IntentExecution,
+			Tactics:     []sentinel.AttackTactic{sentinel.TacticExecution, sentinel.TacticDefenseEvasion},
+			ProductName: "Microsoft Defender for Endpoint", ProductComponentName: "Endpoint", ProductVersion: "4.18.24040.4", VendorName: "Microsoft",
+			ProviderAlertID: "da638512345678901234_-1987654321", SystemAlertID: "ef9ef74e-67d6-40ae-83bc-f011276001e5",
+			StartTime: utc("2026-05-13T10:02:11.234Z"), EndTime: utc("2026-05-13T10:04:40.1Z"),
+			TimeGenerated: utc("2026-05-13T10:06:02.517Z"), ProcessingEndTime: utc("2026-05-13T10:07:15Z"),
+			RemediationSteps: []string{"Isolate the device WS-FIN-0142.", "Collect an investigation package and review the PowerShell history.", "Reset the credentials of alice.jones@contoso.com."},
+			AlertLink:        "https://security.microsoft.com/alerts/da638512345678901234_-1987654321?tid=72f988bf-86f1-41af-91ab-2d7cd011db47",
+			ResourceIdentifiers: []map[string]any{
+				{"type": "LogAnalytics", "workspaceId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "subscriptionId": sub, "resourceGroup": "soc-rg"},
+				{"type": "AzureResource", "azureResourceId": "/subscriptions/" + sub + "/resourceGroups/fin-rg/providers/Microsoft.Compute/virtualMachines/WS-FIN-0142"},
+			},
+		}},
+		{26, sentinel.HuntingBookmark{EntityCommon: common("be28e325-1f36-41a1-820e-eba7b527b99c", "PowerShell download cradle on WS-FIN-0142"),
+			DisplayName: "PowerShell download cradle on WS-FIN-0142",
+			Query:       "DeviceProcessEvents\n| where DeviceName =~ \"WS-FIN-0142\" and FileName =~ \"powershell.exe\"\n| where ProcessCommandLine has \"-enc\"",
+			QueryResult: `{"TimeGenerated":"2026-05-13T10:02:11.234Z","DeviceName":"WS-FIN-0142","AccountName":"alice.jones","ProcessCommandLine":"powershell.exe -nop -w hidden -enc SQBFAFgA"}`,
+			Notes:       "Same cradle as the March campaign.", Labels: []string{"hunting", "powershell"},
+			EventTime: utc("2026-05-13T10:02:11.234Z"), Created: utc("2026-05-13T11:20:00Z"), Updated: utc("2026-05-13T11:25:30Z"),
+			CreatedBy: sentinel.ClientInfo{Email: "bob.smith@contoso.com", Name: "Bob Smith", ObjectID: "8d2b7a1e-3c4f-4e5a-9b6c-7d8e9f0a1b2c"},
+			UpdatedBy: sentinel.ClientInfo{Email: "bob.smith@contoso.com", Name: "Bob Smith", ObjectID: "8d2b7a1e-3c4f-4e5a-9b6c-7d8e9f0a1b2c"},
+			Incident: sentinel.IncidentRef{IncidentID: "73e01a99-5cd7-4139-a149-9f2736ff2ab5", Severity: sentinel.SeverityHigh,
+				Title: "Multi-stage attack on WS-FIN-0142", RelationName: "ba321907-28ff-4dc0-8e93-964e6c8d3c0f"}}},
+	}
+	seen := map[sentinel.EntityKind]bool{}
+	for _, tt := range tests {
+		e := res.Entities[tt.index]
+		t.Run(fmt.Sprintf("%d-%s", tt.index, e.Kind()), func(t *testing.T) {
+			assert.Equal(t, reflect.TypeOf(tt.want), reflect.TypeOf(e).Elem(), "typed struct")
+			assert.Equal(t, tt.want, stripped(e))
+			if tt.index != 11 {
+				assert.NoError(t, e.DecodeError())
+			}
+			seen[e.Kind()] = true
+		})
+	}
+	for _, k := range sentinel.PossibleEntityKindValues() {
+		assert.True(t, seen[k], "kind %s is covered", k)
+	}
+	assert.Len(t, sentinel.PossibleEntityKindValues(), 21)
+
+	assert.Equal(t, []sentinel.EntityKindCount{
+		{"Account", 2}, {"Host", 1}, {"Ip", 2}, {"Url", 3}, {"FileHash", 2}, {"File", 2}, {"Process", 2},
+		{"MailMessage", 1}, {"Mailbox", 1}, {"MailCluster", 1}, {"SubmissionMail", 1}, {"CloudApplication", 1},
+		{"AzureResource", 1}, {"DnsResolution", 1}, {"RegistryKey", 1}, {"RegistryValue", 1}, {"SecurityGroup", 1},
+		{"IoTDevice", 1}, {"Malware", 1}, {"SecurityAlert", 1}, {"Bookmark", 1}, {"Nic", 1},
+	}, res.Counts)
+}
+
+func TestEntityHelpers(t *testing.T) {
+	res, _ := loadEntities(t)
+	accounts := sentinel.EntitiesOf[*sentinel.AccountEntity](res.Entities)
+	require.Len(t, accounts, 2)
+	assert.Equal(t, "alice.jones@contoso.com", accounts[0].UPN())
+	assert.Equal(t, `CONTOSO\alice.jones`, accounts[0].DomainAccount())
+	assert.Equal(t, "", accounts[1].UPN())
+
+	host := sentinel.EntitiesOf[*sentinel.HostEntity](res.Entities)[0]
+	assert.Equal(t, "WS-FIN-0142.contoso.com", host.FQDN())
+	assert.Same(t, host, res.ByID(accounts[1].HostEntityID), "references resolve by ID")
+	assert.Same(t, host, res.ByID(strings.ToUpper(host.Name)), "and by name, case-insensitively")
+	assert.Nil(t, res.ByID("no-such-entity"))
+	assert.Nil(t, res.ByID(""))
+
+	files := sentinel.EntitiesOf[*sentinel.FileEntity](res.Entities)
+	assert.Equal(t, `C:\Users\alice.jones\AppData\Local\Temp\invoice_2026.exe`, files[0].Path())
+	assert.Equal(t, "/var/tmp/x.sh", (&sentinel.FileEntity{Directory: "/var/tmp/", FileName: "x.sh"}).Path())
+
+	ip := sentinel.EntitiesOf[*sentinel.IPEntity](res.Entities)[0]
+	addr, err := ip.Addr()
+	require.NoError(t, err)
+	assert.True(t, addr.Is4())
+
+	urls := sentinel.EntitiesOf[*sentinel.URLEntity](res.Entities)
+	require.Len(t, urls, 3)
+	u, err := urls[0].Parse()
+	require.NoError(t, err)
+	assert.Equal(t, "login-micros0ft-online.com", u.Host)
+	_, err = urls[1].Parse()
+	assert.Error(t, err, "a defanged URL is kept, but it does not parse")
+
+	key := sentinel.EntitiesOf[*sentinel.RegistryKeyEntity](res.Entities)[0]
+	assert.Equal(t, `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run`, key.Path())
+	mail := sentinel.EntitiesOf[*sentinel.MailMessageEntity](res.Entities)[0]
+	assert.Equal(t, "billing@contoso-invoices.com", mail.Sender())
+}
+
+// TestEntityUnknownAndMalformed checks that nothing is dropped or lost.
+func TestEntityUnknownAndMalformed(t *testing.T) {
+	res, data := loadEntities(t)
+
+	t.Run("unknown kind", func(t *testing.T) {
+		u, ok := res.Entities[27].(*sentinel.UnknownEntity)
+		require.True(t, ok, "%T", res.Entities[27])
+		assert.Equal(t, sentinel.EntityKind("Nic"), u.Kind())
+		assert.Equal(t, "4601e4e9-2389-4b39-873d-e101ff2f9154", u.Name)
+		assert.Equal(t, eid("4601e4e9-2389-4b39-873d-e101ff2f9154"), u.ID)
+		assert.Equal(t, "00-15-5D-01-02-03", u.FriendlyName)
+		assert.NoError(t, u.DecodeError(), "an unknown kind is not an error")
+		var props map[string]any
+		require.NoError(t, json.Unmarshal(u.Properties(), &props))
+		assert.Equal(t, "00-15-5D-01-02-03", props["macAddress"])
+		assert.Equal(t, []any{"VLAN-12"}, props["vlans"])
+		assert.Equal(t, eid("1f5b2465-8e4d-4dfa-8956-2aaeb69e2c41"), props["ipAddressEntityId"])
+	})
+
+	t.Run("url that is an object", func(t *testing.T) {
+		u, ok := res.Entities[28].(*sentinel.URLEntity)
+		require.True(t, ok, "%T", res.Entities[28])
+		assert.Equal(t, "", u.URL)
+		assert.Equal(t, "https://cdn.contoso-invoices.com/i.php", u.FriendlyName, "the other properties are decoded")
+		require.Error(t, u.DecodeError())
+		assert.Contains(t, u.DecodeError().Error(), "url")
+		assert.Contains(t, string(u.Raw()), `"href": "https://cdn.contoso-invoices.com/i.php"`)
+	})
+
+	t.Run("time in an odd format", func(t *testing.T) {
+		p := res.Entities[11].(*sentinel.ProcessEntity)
+		assert.True(t, p.CreationTime.IsZero())
+		assert.Equal(t, "2210", p.ProcessID)
+		require.Error(t, p.DecodeError())
+		assert.Contains(t, p.DecodeError().Error(), "creationTimeUtc")
+		assert.Contains(t, p.DecodeError().Error(), "d648cc38-4a60-4315-8b59-1f92da42a700")
+	})
+
+	t.Run("raw JSON of every entity", func(t *testing.T) {
+		var wire struct {
+			Entities []json.RawMessage `json:"entities"`
+		}
+		require.NoError(t, json.Unmarshal(data, &wire))
+		require.Len(t, res.Entities, len(wire.Entities))
+		for i, e := range res.Entities {
+			assert.Equal(t, string(wire.Entities[i]), string(e.Raw()), "entity %d", i)
+			out, err := json.Marshal(e)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(wire.Entities[i]), string(out), "entity %d round-trips", i)
+		}
+	})
+}
+
+// TestEntityOddPayloads decodes payloads the schema does not allow, through the emulator:
+// every item is kept.
+func TestEntityOddPayloads(t *testing.T) {
+	env := newEnv(t)
+	inc := newIncident(t, env)
+	items := []string{
+		`{"id":"x1","name":"x1","kind":"Account","properties":{"accountName":"bob","isDomainJoined":"yes","sid":"S-1-5-18"}}`,
+		`{"name":"x2","kind":"Ip","properties":{"address":"10.0.0.1","location":{"asn":"AS8075","city":"Dublin"}}}`,
+		`{"name":"x3","kind":"CloudApplication","properties":{"appId":"11161","appName":"Office 365"}}`,
+		`{"name":"x4","kind":"Host","properties":null}`,
+		`{"name":"x5","kind":"Host"}`,
+		`{"name":"x6","kind":"Url","properties":["https://a.example"]}`,
+		`{"name":"x7","properties":{"friendlyName":"no kind"}}`,
+		`{"name":"x8","kind":42,"properties":{}}`,
+		`{"name":"x9","kind":"Process","properties":{"processId":4312,"commandLine":"cmd.exe","creationTimeUtc":"2026-05-13 10:02:11Z"}}`,
+		`null`,
+		`"just a string"`,
+		`{"name":"x12","kind":"FileHash","properties":{"algorithm":"SHA256","hashValue":"AB","hashValue":"CD"}}`,
+		`{"name":"x13","kind":"Account","properties":{"additionalData":"not an object","accountName":"carol"}}`,
+	}
+	require.True(t, env.srv.Data().SetIncidentEntities(inc, []byte("["+strings.Join(items, ",")+"]")))
+
+	res, err := env.client.ListEntities(context.Background(), inc, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Entities, len(items), "nothing is dropped")
+	for i, e := range res.Entities {
+		assert.Equal(t, items[i], string(e.Raw()), "item %d keeps its raw JSON", i)
+	}
+
+	a := res.Entities[0].(*sentinel.AccountEntity)
+	assert.Equal(t, "bob", a.AccountName)
+	assert.Equal(t, "S-1-5-18", a.SID)
+	assert.False(t, a.IsDomainJoined)
+	assert.ErrorContains(t, a.DecodeError(), "isDomainJoined")
+
+	ip := res.Entities[1].(*sentinel.IPEntity)
+	assert.Equal(t, "10.0.0.1", ip.Address)
+	assert.ErrorContains(t, ip.DecodeError(), "asn")
+
+	app := res.Entities[2].(*sentinel.CloudApplicationEntity)
+	assert.Equal(t, "Office 365", app.AppName)
+	assert.Zero(t, app.AppID)
+	assert.Error(t, app.DecodeError())
+
+	for _, i := range []int{3, 4} {
+		h := res.Entities[i].(*sentinel.HostEntity)
+		assert.NoError(t, h.DecodeError())
+		assert.Equal(t, fmt.Sprintf("x%d", i+1), h.Name)
+	}
+
+	u := res.Entities[5].(*sentinel.URLEntity)
+	assert.ErrorContains(t, u.DecodeError(), "not an object")
+
+	noKind := res.Entities[6].(*sentinel.UnknownEntity)
+	assert.Equal(t, sentinel.EntityKind(""), noKind.Kind())
+	assert.Equal(t, "no kind", noKind.FriendlyName)
+	assert.ErrorContains(t, noKind.DecodeError(), "kind")
+
+	badKind := res.Entities[7].(*sentinel.UnknownEntity)
+	assert.Equal(t, "x8", badKind.Name)
+	assert.ErrorContains(t, badKind.DecodeError(), "kind")
+
+	p := res.Entities[8].(*sentinel.ProcessEntity)
+	assert.Equal(t, "cmd.exe", p.CommandLine)
+	assert.Equal(t, time.Date(2026, 5, 13, 10, 2, 11, 0, time.UTC), p.CreationTime, "a space instead of T is accepted")
+	assert.Equal(t, "", p.ProcessID)
+	assert.ErrorContains(t, p.DecodeError(), "processId")
+
+	for _, i := range []int{9, 10} {
+		x := res.Entities[i].(*sentinel.UnknownEntity)
+		assert.Error(t, x.DecodeError())
+	}
+
+	h := res.Entities[11].(*sentinel.FileHashEntity)
+	assert.Equal(t, "CD", h.HashValue, "duplicate names: the last wins")
+
+	c := res.Entities[12].(*sentinel.AccountEntity)
+	assert.Equal(t, "carol", c.AccountName)
+	assert.ErrorContains(t, c.DecodeError(), "additionalData")
+
+	assert.Equal(t, []sentinel.EntityKindCount{{"Account", 2}, {"Ip", 1}, {"CloudApplication", 1}, {"Host", 2}, {"Url", 1}, {"Process", 1}, {"FileHash", 1}}, res.Counts)
+
+	t.Run("broken JSON fails the response", func(t *testing.T) {
+		env.srv.Data().SetIncidentEntities(inc, []byte(`[{"kind":"Account","properties":{"accountName":"x"}`))
+		_, err := env.client.ListEntities(context.Background(), inc, nil)
+		var de *sentinel.DecodeError
+		assert.ErrorAs(t, err, &de)
+	})
+}
+
+func TestListEntities(t *testing.T) {
+	env := newEnv(t)
+	inc := newIncident(t, env)
+	require.True(t, env.srv.Data().SeedIncidentDetails(inc))
+	ctx := context.Background()
+
+	res, err := env.client.ListEntities(ctx, inc, nil)
+	require.NoError(t, err)
+	reqs := env.srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, http.MethodPost, reqs[0].Method)
+	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/entities", reqs[0].Path)
+	assert.Equal(t, "api-version=2023-02-01", reqs[0].RawQuery)
+	assert.Empty(t, reqs[0].Body)
+
+	require.Len(t, res.Entities, 29)
+	kinds := map[sentinel.EntityKind]int{}
+	for _, e := range res.Entities {
+		kinds[e.Kind()]++
+		assert.True(t, strings.HasPrefix(e.Common().ID, wsPath+"/Entities/"), e.Common().ID)
+	}
+	for _, k := range sentinel.PossibleEntityKindValues() {
+		assert.Positive(t, kinds[k], "kind %s", k)
+	}
+	assert.Equal(t, 1, kinds["Nic"])
+	total := 0
+	for _, c := range res.Counts {
+		total += c.Count
+		assert.Equal(t, kinds[c.Kind], c.Count, c.Kind)
+	}
+	assert.Equal(t, 29, total)
+
+	// An incident without entities.
+	other := newIncident(t, env)
+	empty, err := env.client.ListEntities(ctx, other, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty.Entities)
+
+	_, err = env.client.ListEntities(ctx, "no-such-incident", nil)
+	assert.ErrorIs(t, err, sentinel.ErrNotFound)
+	_, err = env.client.ListEntities(ctx, "a/b", nil)
+	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
+
+	// Deleting the incident deletes its entities: a new incident with its ID has none.
+	require.NoError(t, env.client.DeleteIncident(ctx, inc, nil))
+	_, err = env.client.CreateIncident(ctx, sentinel.Incident{Title: "again", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: inc})
+	require.NoError(t, err)
+	again, err := env.client.ListEntities(ctx, inc, nil)
+	require.NoError(t, err)
+	assert.Empty(t, again.Entities)
+}
+
+func TestEntityJSON(t *testing.T) {
+	res, data := loadEntities(t)
+
+	// The whole response round-trips through json.Marshal.
+	out, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(out))
+	var again sentinel.IncidentEntities
+	require.NoError(t, json.Unmarshal(out, &again))
+	require.Len(t, again.Entities, len(res.Entities))
+	for i, e := range res.Entities {
+		assert.JSONEq(t, string(e.Raw()), string(again.Entities[i].Raw()))
+		if _, unknown := e.(*sentinel.UnknownEntity); !unknown {
+			assert.Equal(t, stripped(e), stripped(again.Entities[i]))
+		}
+	}
+
+	// One entity, typed.
+	raw := res.Entities[2].Raw()
+	var h sentinel.HostEntity
+	require.NoError(t, json.Unmarshal(raw, &h))
+	assert.Equal(t, "WS-FIN-0142", h.HostName)
+	assert.Equal(t, string(raw), string(h.Raw()))
+	var wrong sentinel.AccountEntity
+	assert.ErrorContains(t, json.Unmarshal(raw, &wrong), `"Host"`)
+
+	e, err := sentinel.UnmarshalEntity(raw)
+	require.NoError(t, err)
+	assert.Equal(t, stripped(&h), stripped(e))
+	_, err = sentinel.UnmarshalEntity([]byte(`[1,2]`))
+	assert.Error(t, err)
+
+	var u sentinel.UnknownEntity
+	require.NoError(t, json.Unmarshal(res.Entities[27].Raw(), &u))
+	assert.Equal(t, sentinel.EntityKind("Nic"), u.Kind())
+
+	// An entity built in Go is written in the wire form.
+	built := &sentinel.IPEntity{EntityCommon: sentinel.EntityCommon{Name: "n1", FriendlyName: "1.2.3.4"}, Address: "1.2.3.4"}
+	b, err := json.Marshal(built)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"name":"n1","kind":"Ip","properties":{"friendlyName":"1.2.3.4","address":"1.2.3.4"}}`, string(b))
+	back, err := sentinel.UnmarshalEntity(b)
+	require.NoError(t, err)
+	assert.Equal(t, "1.2.3.4", back.(*sentinel.IPEntity).Address)
+}
+
+// FuzzUnmarshalEntity checks that decoding any input never panics, never loses the input,
+// and that a decoded entity writes back exactly the bytes it was decoded from.
+func FuzzUnmarshalEntity(f *testing.F) {
+	res, _ := loadEntities(f)
+	for _, e := range res.Entities {
+		f.Add(e.Raw())
+	}
+	for _, s := range []string{
+		`{}`, `{"kind":"Url","properties":{"url":{}}}`, `{"kind":"Process","properties":{"creationTimeUtc":"13/05/2026"}}`,
+		`{"kind":null,"properties":null}`, `{"kind":"Account","properties":{"accountName":"a","accountName":1}}`,
+		`{"kind":"Ip","properties":{"location":[]}}`, `[]`, `"x"`, `{"kind":"Bookmark","properties":{"labels":"a"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := sentinel.UnmarshalEntity(data)
+		if err != nil {
+			assert.Nil(t, e)
+			return
+		}
+		require.NotNil(t, e)
+		trimmed := bytes.Trim(data, " \t\r\n")
+		assert.Equal(t, trimmed, e.Raw(), "the raw JSON is kept")
+		out, err := e.(json.Marshaler).MarshalJSON()
+		require.NoError(t, err)
+		assert.Equal(t, trimmed, out, "MarshalJSON writes it back byte for byte")
+		assert.True(t, json.Valid(out), "%q", out)
+		enriched := sentinel.EnrichEntities([]sentinel.Entity{e, e})
+		assert.Len(t, enriched, 1, "an entity merges with itself")
+
+		// Decoding into the entity's own type gives the same entity.
+		typed := reflect.New(reflect.TypeOf(e).Elem()).Interface().(sentinel.Entity)
+		require.NoError(t, json.Unmarshal(data, typed))
+		assert.Equal(t, e.Kind(), typed.Kind())
+		assert.Equal(t, trimmed, typed.Raw())
+		assert.Equal(t, e.DecodeError() == nil, typed.DecodeError() == nil)
+
+		// The same entity inside a response is kept too.
+		var ie sentinel.IncidentEntities
+		body := append(append([]byte(`{"entities":[`), data...), "]}"...)
+		if json.Valid(body) {
+			require.NoError(t, json.Unmarshal(body, &ie))
+			assert.Len(t, ie.Entities, 1)
+		}
+	})
+}
+
+// benchmarkPayload returns a response of n entities of mixed kinds, cycling the fixture;
+// wellFormed leaves out the two entities that do not fit the schema.
+func benchmarkPayload(b *testing.B, n int, wellFormed bool) []byte {
+	var wire struct {
+		Entities []json.RawMessage `json:"entities"`
+	}
+	data, err := os.ReadFile("testdata/entities/list.json")
+	require.NoError(b, err)
+	require.NoError(b, json.Unmarshal(data, &wire))
+	var items [][]byte
+	for _, e := range wire.Entities {
+		if wellFormed && (bytes.Contains(e, []byte("05/13/2026")) || bytes.Contains(e, []byte(`"href"`))) {
+			continue
+		}
+		var c bytes.Buffer
+		require.NoError(b, json.Compact(&c, e))
+		items = append(items, c.Bytes())
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`{"entities":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(items[i%len(items)])
+	}
+	buf.WriteString(`],"metaData":[{"entityKind":"Account","count":35}]}`)
+	return buf.Bytes()
+}
+
+// BenchmarkDecodeEntities decodes a response of 500 entities of mixed kinds, as ListEntities
+// does (with json v2; encoding/json would first validate the whole body on its own). "mixed"
+// includes the unknown kind and the two malformed entities; "wellformed" leaves the
+// malformed ones out, which is what armsecurityinsights can decode at all.
+func BenchmarkDecodeEntities(b *testing.B) {
+	for _, wellFormed := range []bool{false, true} {
+		name := "mixed"
+		if wellFormed {
+			name = "wellformed"
+		}
+		b.Run(name, func(b *testing.B) {
+			payload := benchmarkPayload(b, 500, wellFormed)
+			b.SetBytes(int64(len(payload)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var res sentinel.IncidentEntities
+				if err := jsonv2.Unmarshal(payload, &res); err != nil || len(res.Entities) != 500 {
+					b.Fatal(err, len(res.Entities))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,23 @@
+package sentinel_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sentinel-go/sentinel"
+)
+
+// TestIncidentKeepsUnknownMembers guards the json v2 tag that keeps unknown members: this
+// version of go-json-experiment spells it "embed" and silently ignores "unknown".
+func TestIncidentKeepsUnknownMembers(t *testing.T) {
+	in := `{"name":"x","systemData":{"createdByType":"User"},"properties":{"title":"t","severity":"High","status":"New","labels":[],"teamInformation":{"teamId":"1"}}}`
+	var inc sentinel.Incident
+	require.NoError(t, json.Unmarshal([]byte(in), &inc))
+	assert.Equal(t, map[string][]byte{"teamInformation": []byte(`{"teamId":"1"}`)}, inc.UnknownProperties())
+	out, err := json.Marshal(inc)
+	require.NoError(t, err)
+	assert.JSONEq(t, in, string(out))
+}

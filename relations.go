@@ -1,0 +1,235 @@
+package sentinel
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// IncidentRelation attaches another resource to an incident: typically a hunting bookmark
+// (which then shows in ListIncidentBookmarks), or another incident. Its JSON form is the
+// service's wire form, with the properties this SDK does not model kept.
+type IncidentRelation struct {
+	// ID is the ARM resource ID (read-only).
+	ID string
+	// Name is the relation's name within the incident.
+	Name string
+	// Etag identifies the relation's version.
+	Etag string
+
+	// RelatedResourceID is the ARM resource ID of the related resource.
+	RelatedResourceID string
+	// RelatedResourceName, RelatedResourceType (such as
+	// "Microsoft.SecurityInsights/Bookmarks") and RelatedResourceKind are set by the service
+	// (read-only).
+	RelatedResourceName string
+	RelatedResourceType string
+	RelatedResourceKind string
+
+	unknown incidentUnknown
+}
+
+type relationProps struct {
+	RelatedResourceID   string         `json:"relatedResourceId"`
+	RelatedResourceName string         `json:"relatedResourceName,omitzero"`
+	RelatedResourceType string         `json:"relatedResourceType,omitzero"`
+	RelatedResourceKind string         `json:"relatedResourceKind,omitzero"`
+	Unknown             jsontext.Value `json:",embed"`
+}
+
+// UnknownProperties returns the relation's properties this SDK does not model, by name, as
+// raw JSON.
+func (r *IncidentRelation) UnknownProperties() map[string][]byte {
+	return unknownMembers(r.unknown.props)
+}
+
+// UnmarshalJSONFrom decodes the service's wire form.
+func (r *IncidentRelation) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	var w resourceWire[relationProps]
+	if err := json.UnmarshalDecode(dec, &w); err != nil {
+		return err
+	}
+	p := &w.Properties
+	*r = IncidentRelation{
+		ID: w.ID, Name: w.Name, Etag: w.Etag, RelatedResourceID: p.RelatedResourceID,
+		RelatedResourceName: p.RelatedResourceName, RelatedResourceType: p.RelatedResourceType,
+		RelatedResourceKind: p.RelatedResourceKind,
+		unknown:             incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
+	}
+	return nil
+}
+
+// MarshalJSONTo encodes the service's wire form.
+func (r IncidentRelation) MarshalJSONTo(enc *jsontext.Encoder) error {
+	w := resourceWire[relationProps]{
+		ID: r.ID, Name: r.Name, Type: r.unknown.typ, Etag: r.Etag, Unknown: r.unknown.top,
+		Properties: relationProps{
+			RelatedResourceID: r.RelatedResourceID, RelatedResourceName: r.RelatedResourceName,
+			RelatedResourceType: r.RelatedResourceType, RelatedResourceKind: r.RelatedResourceKind,
+			Unknown: r.unknown.props,
+		},
+	}
+	return json.MarshalEncode(enc, &w)
+}
+
+// UnmarshalJSON decodes the service's wire form, for encoding/json.
+func (r *IncidentRelation) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r, decodeOptions) }
+
+// MarshalJSON encodes the service's wire form, for encoding/json.
+func (r IncidentRelation) MarshalJSON() ([]byte, error) { return json.Marshal(r, encodeOptions) }
+
+// ListRelationsOptions are the options of ListRelations. The zero value lists every
+// relation in the service's default order and page size.
+type ListRelationsOptions struct {
+	// Filter is an OData $filter, for example
+	// "properties/relatedResourceType eq 'Microsoft.SecurityInsights/Bookmarks'".
+	Filter string
+	// OrderBy is an OData $orderby such as "properties/relatedResourceName asc".
+	OrderBy string
+	// Top is the page size; 0 means the service's default.
+	Top int
+	// SkipToken starts the listing at a $skipToken from an earlier listing.
+	SkipToken string
+}
+
+// ListRelations returns a pager over an incident's relations
+// (GET .../incidents/{incidentId}/relations with $filter, $orderby, $top and $skipToken).
+// Invalid arguments are reported by the first NextPage.
+//
+//meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations
+func (c *Client) ListRelations(incidentID string, opts *ListRelationsOptions) *Pager[IncidentRelation] {
+	if err := checkID("incidentID", incidentID); err != nil {
+		return errPager[IncidentRelation](err)
+	}
+	var o ListRelationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Top < 0 {
+		return errPager[IncidentRelation](argError("ListRelationsOptions.Top", "must not be negative, got %d", o.Top))
+	}
+	r := &request{op: "Client.ListRelations", method: http.MethodGet, path: c.path("incidents", incidentID, "relations")}
+	r.query = odata(o.Filter, o.OrderBy, o.Top, o.SkipToken)
+	return newPager[IncidentRelation](c, r)
+}
+
+// GetRelationOptions are the options of GetRelation; none yet.
+type GetRelationOptions struct{}
+
+// GetRelation returns one relation of an incident
+// (GET .../incidents/{incidentId}/relations/{relationName}). A missing relation is a
+// *ResponseError that matches ErrNotFound.
+//
+//meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
+func (c *Client) GetRelation(ctx context.Context, incidentID, relationName string, _ *GetRelationOptions) (IncidentRelation, error) {
+	if err := checkID("incidentID", incidentID); err != nil {
+		return IncidentRelation{}, err
+	}
+	if err := checkID("relationName", relationName); err != nil {
+		return IncidentRelation{}, err
+	}
+	var out IncidentRelation
+	err := c.call(ctx, &request{op: "Client.GetRelation", method: http.MethodGet, path: c.path("incidents", incidentID, "relations", relationName)}, &out)
+	return out, err
+}
+
+// CreateRelationOptions are the options of CreateRelation.
+type CreateRelationOptions struct {
+	// Name is the relation's name: 3 to 63 letters, digits or '-'. "" means a GUID derived
+	// from the related resource ID, so that attaching the same resource twice yields the
+	// same relation.
+	Name string
+}
+
+// relationNameRE is the relation name pattern that newer api-versions enforce.
+var relationNameRE = regexp.MustCompile(`^[a-zA-Z0-9-]{3,63}$`)
+
+// CreateRelation attaches the resource relatedResourceID (an ARM resource ID, such as a
+// hunting bookmark's) to an incident (PUT .../incidents/{incidentId}/relations/{name}). The
+// name is CreateRelationOptions.Name or derived from relatedResourceID, and the call is
+// idempotent: when the relation already exists for the same resource, CreateRelation returns
+// it; for another resource it returns an error that matches ErrConflict. Names must match
+// ^[a-zA-Z0-9-]{3,63}$, which newer api-versions require.
+//
+//meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
+func (c *Client) CreateRelation(ctx context.Context, incidentID, relatedResourceID string, opts *CreateRelationOptions) (IncidentRelation, error) {
+	if err := checkID("incidentID", incidentID); err != nil {
+		return IncidentRelation{}, err
+	}
+	if err := checkResourceID("relatedResourceID", relatedResourceID); err != nil {
+		return IncidentRelation{}, err
+	}
+	name := ""
+	if opts != nil {
+		name = opts.Name
+	}
+	if name == "" {
+		name = relationNameFor(relatedResourceID)
+	}
+	if !relationNameRE.MatchString(name) {
+		return IncidentRelation{}, argError("CreateRelationOptions.Name", "%q must be 3-63 letters, digits or '-'", name)
+	}
+	body := resourceWire[relationProps]{Properties: relationProps{RelatedResourceID: relatedResourceID}}
+	var out IncidentRelation
+	err := c.call(ctx, &request{op: "Client.CreateRelation", method: http.MethodPut, path: c.path("incidents", incidentID, "relations", name), body: &body, ok: okPut}, &out)
+	if err != nil && isConflict(err) {
+		existing, gerr := c.GetRelation(ctx, incidentID, name, nil)
+		if gerr == nil && strings.EqualFold(existing.RelatedResourceID, relatedResourceID) {
+			return existing, nil
+		}
+		return IncidentRelation{}, fmt.Errorf("sentinel: relation %s of incident %s already exists for another resource: %w", name, incidentID, err)
+	}
+	return out, err
+}
+
+// checkResourceID validates an ARM resource ID given as an argument.
+func checkResourceID(name, id string) error {
+	switch {
+	case id == "":
+		return argError(name, "must not be empty")
+	case !strings.HasPrefix(strings.ToLower(id), "/subscriptions/") || !strings.Contains(strings.ToLower(id), "/providers/"):
+		return argError(name, "%q is not an ARM resource ID such as /subscriptions/{id}/resourceGroups/{rg}/providers/...", id)
+	case len(id) > 2048:
+		return argError(name, "is %d bytes long; at most 2048 are allowed", len(id))
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f || r == '?' || r == '#' {
+			return argError(name, "%q contains %q, which cannot be part of a resource ID", id, r)
+		}
+	}
+	return nil
+}
+
+// relationNameFor derives a relation name (a GUID) from a related resource ID, the same for
+// every spelling of the ID's case.
+func relationNameFor(resourceID string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(resourceID)))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x80 // version 8: name-based, application-defined
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// DeleteRelationOptions are the options of DeleteRelation; none yet.
+type DeleteRelationOptions struct{}
+
+// DeleteRelation detaches a resource from an incident
+// (DELETE .../incidents/{incidentId}/relations/{relationName}); the resource itself stays.
+// Deleting a relation that does not exist succeeds (the service answers 204).
+//
+//meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
+func (c *Client) DeleteRelation(ctx context.Context, incidentID, relationName string, _ *DeleteRelationOptions) error {
+	if err := checkID("incidentID", incidentID); err != nil {
+		return err
+	}
+	if err := checkID("relationName", relationName); err != nil {
+		return err
+	}
+	return c.call(ctx, &request{op: "Client.DeleteRelation", method: http.MethodDelete, path: c.path("incidents", incidentID, "relations", relationName), ok: okDelete}, nil)
+}
