@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -176,7 +177,13 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if err != nil {
 		return nil, err
 	}
-	o.Transport = transport
+	// Below azcore's logging and retries: error bodies are bounded and an echoed token is
+	// removed before anything logs or keeps them.
+	o.Transport = &pipeline.GuardTransport{Next: transport, MaxErrorBody: maxErrorBody}
+	// The Authorization header is never logged, even when the caller allow-lists it.
+	o.Logging.AllowedHeaders = slices.DeleteFunc(slices.Clone(o.Logging.AllowedHeaders), func(h string) bool {
+		return strings.EqualFold(h, "Authorization") || strings.EqualFold(h, "Proxy-Authorization")
+	})
 
 	armEndpoint, armAudience, err := resolveCloud(o.Cloud, cloud.ResourceManager)
 	if err != nil {
@@ -558,7 +565,7 @@ func checkJSON(resp *http.Response, data []byte) error {
 	if ct != "" {
 		mt, _, _ := mime.ParseMediaType(ct)
 		if !strings.Contains(mt, "json") && trimmed[0] != '{' {
-			return decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, ct)))
+			return decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(redactBody(resp, trimmed), ct)))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -229,7 +230,11 @@ func newResponseError(resp *http.Response) *ResponseError {
 		e.Method = resp.Request.Method
 		e.URL = cleanURL(resp.Request.URL.String())
 	}
-	e.parseBody(body, resp.Header.Get("Content-Type"))
+	e.parseBody(redactBody(resp, body), resp.Header.Get("Content-Type"))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		e.Message = redirectMessage(resp)
+	}
+	e.redact(resp)
 	var az *azcore.ResponseError
 	if errors.As(runtime.NewResponseError(resp), &az) {
 		e.az = az
@@ -312,12 +317,59 @@ func describeBody(body []byte, contentType string) string {
 	return "non-JSON error body (" + contentType + "): " + s
 }
 
-// cleanURL drops the query string and fragment from a URL for error messages.
+// cleanURL drops the query string, the fragment and any user information from a URL for
+// error messages.
 func cleanURL(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i]
+		u = u[:i]
 	}
-	return u
+	if i := strings.Index(u, "//"); i >= 0 {
+		hostEnd := len(u)
+		if j := strings.IndexByte(u[i+2:], '/'); j >= 0 {
+			hostEnd = i + 2 + j
+		}
+		if at := strings.LastIndexByte(u[i+2:hostEnd], '@'); at >= 0 {
+			u = u[:i+2] + u[i+2+at+1:]
+		}
+	}
+	return strings.ToValidUTF8(u, "?")
+}
+
+// bearerTokenOf returns the bearer token the request of resp carried, or "".
+func bearerTokenOf(resp *http.Response) string {
+	if resp == nil || resp.Request == nil {
+		return ""
+	}
+	return pipeline.BearerToken(resp.Request.Header.Get("Authorization"))
+}
+
+// redactBody replaces the request's bearer token in a response body that an error message
+// may quote, before anything truncates it. A service or proxy that echoes the request's
+// headers would otherwise put the token into error strings and logs.
+func redactBody(resp *http.Response, body []byte) []byte {
+	if tok := bearerTokenOf(resp); tok != "" && bytes.Contains(body, []byte(tok)) {
+		return bytes.ReplaceAll(body, []byte(tok), []byte(pipeline.Redacted))
+	}
+	return body
+}
+
+// redact replaces the request's bearer token in every text field of e.
+func (e *ResponseError) redact(resp *http.Response) {
+	tok := bearerTokenOf(resp)
+	if tok == "" {
+		return
+	}
+	r := func(s *string) { *s = strings.ReplaceAll(*s, tok, pipeline.Redacted) }
+	r(&e.ErrorCode)
+	r(&e.Message)
+	r(&e.Target)
+	r(&e.RequestID)
+	r(&e.CorrelationID)
+	for i := range e.Details {
+		r(&e.Details[i].Code)
+		r(&e.Details[i].Message)
+		r(&e.Details[i].Target)
+	}
 }
 
 // errorFromObject reads an ARM error object found in a success response body; the decoder
@@ -339,5 +391,25 @@ func errorFromObject(dec *jsontext.Decoder, resp *http.Response) error {
 	if e.ErrorCode == "" && e.Message == "" {
 		e.Message = "the response carries an empty error object"
 	}
+	e.redact(resp)
 	return e
+}
+
+// redirectMessage explains a 3xx response: the client never follows redirects, because
+// following one would send the bearer token to a URL the caller did not choose.
+func redirectMessage(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "the service answered with a redirect without a Location; redirects are not followed"
+	}
+	if u, err := url.Parse(loc); err == nil {
+		if resp.Request != nil {
+			u = resp.Request.URL.ResolveReference(u)
+		}
+		u.User, u.RawQuery, u.Fragment = nil, "", ""
+		loc = u.String()
+	} else {
+		loc = cleanURL(loc)
+	}
+	return "the service redirected the request to " + strings.ToValidUTF8(loc, "?") + "; redirects are not followed, so that the bearer token is only sent to the client's endpoints"
 }

@@ -5,7 +5,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -211,4 +213,61 @@ func (p RateLimitPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return req.Next()
+}
+
+// Redacted replaces a bearer token found in a response.
+const Redacted = "REDACTED"
+
+// GuardTransport sits between azcore's pipeline and the HTTP client, below azcore's logging
+// and retry policies. For every response it replaces the request's bearer token in the
+// response headers, and for every response that is not a success (3xx, 4xx, 5xx) it reads at
+// most MaxErrorBody bytes of the body, drops the rest and replaces the token in what it kept.
+// azcore downloads error bodies in full, retries and logs them, so this bounds the memory and
+// time a hostile or broken error response (an endless body, a proxy page that echoes the
+// request headers) can take, and keeps an echoed token out of logs and error messages.
+// Success bodies are left alone: they are streamed to the decoders.
+type GuardTransport struct {
+	Next         policy.Transporter
+	MaxErrorBody int64
+}
+
+// Do implements policy.Transporter.
+func (t *GuardTransport) Do(req *http.Request) (*http.Response, error) {
+	resp, err := t.Next.Do(req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	secret := BearerToken(req.Header.Get("Authorization"))
+	if secret != "" {
+		for k, vs := range resp.Header {
+			for i, v := range vs {
+				if strings.Contains(v, secret) {
+					resp.Header[k][i] = strings.ReplaceAll(v, secret, Redacted)
+				}
+			}
+		}
+	}
+	if resp.StatusCode < 300 || resp.Body == nil || resp.Body == http.NoBody {
+		return resp, nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, t.MaxErrorBody)) // a broken error body keeps what arrived
+	resp.Body.Close()
+	if secret != "" {
+		body = bytes.ReplaceAll(body, []byte(secret), []byte(Redacted))
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// BearerToken returns the credential of an Authorization header value ("Bearer <token>"),
+// or "" when there is none long enough to be a token.
+func BearerToken(auth string) string {
+	_, tok, ok := strings.Cut(strings.TrimSpace(auth), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || len(tok) < 8 {
+		return ""
+	}
+	return tok
 }
