@@ -98,6 +98,7 @@ type Client struct {
 	prefix     string // escaped path of the workspace's Microsoft.SecurityInsights provider
 	tracer     tracing.Tracer
 	origins    *originPolicy
+	clock      pipeline.Clock // the throttling policy's clock, also for Retry-After dates in errors
 	workspaceGUID
 }
 
@@ -193,7 +194,7 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{ws: ws, apiVersion: o.APIVersion}
+	c := &Client{ws: ws, apiVersion: o.APIVersion, clock: o.clock}
 	if c.arm.endpoint, err = parseEndpoint("ARM", armEndpoint); err != nil {
 		return nil, err
 	}
@@ -510,7 +511,7 @@ func (c *Client) send(ctx context.Context, r *request) (resp *http.Response, err
 			return resp, nil
 		}
 	}
-	return nil, newResponseError(resp)
+	return nil, newResponseError(resp, c.clock.Now())
 }
 
 var (

@@ -213,8 +213,9 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 1 << 20
 
-// newResponseError builds the error for resp, reading and closing its body.
-func newResponseError(resp *http.Response) *ResponseError {
+// newResponseError builds the error for resp, reading and closing its body; now is the
+// client's clock, against which a Retry-After date is read.
+func newResponseError(resp *http.Response, now time.Time) *ResponseError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -223,7 +224,7 @@ func newResponseError(resp *http.Response) *ResponseError {
 		RequestID:     resp.Header.Get("x-ms-request-id"),
 		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
 	}
-	if d, ok := pipeline.RetryAfter(resp.Header, time.Now()); ok {
+	if d, ok := pipeline.RetryAfter(resp.Header, now); ok {
 		e.RetryAfter = d
 	}
 	if resp.Request != nil {

@@ -7,6 +7,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,13 +38,20 @@ func Origin(u *url.URL) string {
 	return scheme + "://" + host
 }
 
+// maxRetryAfter caps the delays RetryAfter returns (about 146 years), so that adding them up
+// cannot overflow.
+const maxRetryAfter = time.Duration(1 << 62)
+
 // RetryAfter returns the delay the response asks for: retry-after-ms, then
 // x-ms-retry-after-ms, then Retry-After as seconds or an HTTP date. ok is false when none of
 // them is present and valid.
 func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if v := strings.TrimSpace(h.Get(name)); v != "" {
-			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
+			if ms, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+				if err != nil || ms > uint64(maxRetryAfter/time.Millisecond) {
+					return maxRetryAfter, true
+				}
 				return time.Duration(ms) * time.Millisecond, true
 			}
 		}
@@ -52,9 +60,10 @@ func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
-		if s > int64(1<<62/time.Second) {
-			s = int64(1 << 62 / time.Second)
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// A value too large to represent is still a (very long) delay, not a missing one.
+		if err != nil || s > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
@@ -128,7 +137,7 @@ func (p *ThrottlePolicy) Do(req *policy.Request) (*http.Response, error) {
 		if !ok {
 			wait = p.BaseDelay << min(try, 10)
 		}
-		if waited+wait > p.Budget {
+		if wait > p.Budget-waited {
 			return resp, nil
 		}
 		drain(resp)
