@@ -278,7 +278,7 @@ func (e *ResponseError) parseBody(body []byte, contentType string) {
 			return
 		}
 	}
-	e.Message = describeBody(body, contentType)
+	e.Message = describeBody(body, contentType, "error body")
 }
 
 func (e *ResponseError) fromInfo(info *errorInfo) {
@@ -298,8 +298,9 @@ func (e *ResponseError) fromInfo(info *errorInfo) {
 	walk(info.Details, info.InnerError)
 }
 
-// describeBody summarises a body that is not a JSON error object, such as a proxy's HTML page.
-func describeBody(body []byte, contentType string) string {
+// describeBody summarises a body that is not JSON, such as a proxy's HTML page: what is
+// "error body" or "body".
+func describeBody(body []byte, contentType, what string) string {
 	s := string(body)
 	if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
 		rest := s[i+len("<title>"):]
@@ -315,7 +316,7 @@ func describeBody(body []byte, contentType string) string {
 	if contentType == "" {
 		contentType = "no content type"
 	}
-	return "non-JSON error body (" + contentType + "): " + s
+	return "non-JSON " + what + " (" + contentType + "): " + s
 }
 
 // cleanURL drops the query string, the fragment and any user information from a URL for
