@@ -411,9 +411,10 @@ func (c *Client) path(segments ...string) string {
 const maxIDLength = 256
 
 // checkID validates a caller-supplied resource name that becomes one path segment: it must
-// be non-empty, at most 256 characters, not "." or "..", and free of '/', '\\' and control
-// characters. Everything else is escaped by c.path, so a segment can never reach another
-// resource.
+// be non-empty, at most 256 bytes, not "." or "..", free of '/', '\\' and control
+// characters, and must not end with '.' or a space, which front ends such as IIS strip from
+// path segments ("victim." would name "victim"). Everything else is escaped by c.path, so a
+// segment can never reach another resource.
 func checkID(name, v string) error {
 	switch {
 	case v == "":
@@ -424,6 +425,8 @@ func checkID(name, v string) error {
 		return argError(name, "%q is not a resource name", v)
 	case !utf8.ValidString(v):
 		return argError(name, "is not valid UTF-8")
+	case strings.HasSuffix(v, ".") || strings.HasSuffix(v, " "):
+		return argError(name, "%q ends with '.' or a space, which the service may strip, naming another resource", v)
 	}
 	for _, r := range v {
 		if r == '/' || r == '\\' || unicode.IsControl(r) {
