@@ -705,7 +705,8 @@ func bodyError(data []byte, resp *http.Response) error {
 }
 
 func decodeError(resp *http.Response, err error) *DecodeError {
-	e := &DecodeError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-ms-request-id"), ContentType: resp.Header.Get("Content-Type"), Err: err}
+	e := &DecodeError{StatusCode: resp.StatusCode, RequestID: clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		ContentType: clip(resp.Header.Get("Content-Type"), maxCodeText), Err: err}
 	if resp.Request != nil {
 		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -221,8 +222,8 @@ func newResponseError(resp *http.Response, now time.Time) *ResponseError {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	e := &ResponseError{
 		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+		RequestID:     clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		CorrelationID: clip(resp.Header.Get("x-ms-correlation-request-id"), maxCodeText),
 	}
 	if d, ok := pipeline.RetryAfter(resp.Header, now); ok {
 		e.RetryAfter = d
@@ -240,7 +241,7 @@ func newResponseError(resp *http.Response, now time.Time) *ResponseError {
 	if errors.As(runtime.NewResponseError(resp), &az) {
 		e.az = az
 		if e.ErrorCode == "" {
-			e.ErrorCode = az.ErrorCode
+			e.ErrorCode = clip(az.ErrorCode, maxCodeText)
 		}
 	}
 	return e
@@ -274,7 +275,7 @@ func (e *ResponseError) parseBody(body []byte, contentType string) {
 			return
 		}
 		if eb.Code != "" || eb.Message != "" {
-			e.ErrorCode, e.Message = eb.Code, eb.Message
+			e.ErrorCode, e.Message = clip(eb.Code, maxCodeText), clip(eb.Message, maxErrorText)
 			return
 		}
 	}
@@ -282,41 +283,81 @@ func (e *ResponseError) parseBody(body []byte, contentType string) {
 }
 
 func (e *ResponseError) fromInfo(info *errorInfo) {
-	e.ErrorCode, e.Message, e.Target = info.Code, info.Message, info.Target
+	e.ErrorCode, e.Message, e.Target = clip(info.Code, maxCodeText), clip(info.Message, maxErrorText), clip(info.Target, maxDetailText)
 	var walk func(list []errorInfo, inner *errorInfo)
+	add := func(d *errorInfo) bool {
+		if len(e.Details) >= maxErrorDetails {
+			return false
+		}
+		e.Details = append(e.Details, ErrorDetail{Code: clip(d.Code, maxCodeText), Message: clip(d.Message, maxDetailText), Target: clip(d.Target, maxDetailText)})
+		return true
+	}
 	walk = func(list []errorInfo, inner *errorInfo) {
 		for i := range list {
-			d := &list[i]
-			e.Details = append(e.Details, ErrorDetail{Code: d.Code, Message: d.Message, Target: d.Target})
-			walk(d.Details, d.InnerError)
+			if !add(&list[i]) {
+				return
+			}
+			walk(list[i].Details, list[i].InnerError)
 		}
-		if inner != nil && len(e.Details) < 32 {
-			e.Details = append(e.Details, ErrorDetail{Code: inner.Code, Message: inner.Message, Target: inner.Target})
+		if inner != nil && add(inner) {
 			walk(inner.Details, inner.InnerError)
 		}
 	}
 	walk(info.Details, info.InnerError)
 }
 
+// Bounds on what an error keeps of the service's error object, so that a hostile or broken
+// body (a huge message, thousands of details) cannot make error strings and logs unbounded.
+const (
+	maxErrorDetails = 32
+	maxCodeText     = 256
+	maxDetailText   = 1024
+	maxErrorText    = 4096
+)
+
+// clip returns s as valid UTF-8, cut to at most n bytes on a character boundary, with "..."
+// when it was cut.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
 // describeBody summarises a body that is not JSON, such as a proxy's HTML page: what is
 // "error body" or "body".
 func describeBody(body []byte, contentType, what string) string {
 	s := string(body)
-	if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
-		rest := s[i+len("<title>"):]
-		if j := strings.Index(strings.ToLower(rest), "</title>"); j >= 0 {
-			s = strings.TrimSpace(rest[:j])
+	// ASCII-only case folding keeps byte offsets, which are used on s: strings.ToLower
+	// changes the length of invalid UTF-8 and of some letters.
+	lower := asciiLower(s)
+	if i := strings.Index(lower, "<title>"); i >= 0 {
+		start := i + len("<title>")
+		if j := strings.Index(lower[start:], "</title>"); j >= 0 {
+			s = s[start : start+j]
 		}
 	}
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	s = strings.ToValidUTF8(s, "?")
+	s = clip(strings.Join(strings.Fields(strings.ToValidUTF8(s, "?")), " "), 200)
 	if contentType == "" {
 		contentType = "no content type"
 	}
-	return "non-JSON " + what + " (" + contentType + "): " + s
+	return "non-JSON " + what + " (" + clip(contentType, maxCodeText) + "): " + s
+}
+
+// asciiLower lower-cases ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // cleanURL drops the query string, the fragment and any user information from a URL for
@@ -379,12 +420,12 @@ func (e *ResponseError) redact(resp *http.Response) {
 func errorFromObject(dec *jsontext.Decoder, resp *http.Response) error {
 	var info errorInfo
 	if err := json.UnmarshalDecode(dec, &info, decodeOptions); err != nil {
-		return err
+		return decodeError(resp, fmt.Errorf("decoding the error object: %w", err))
 	}
 	e := &ResponseError{
 		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+		RequestID:     clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		CorrelationID: clip(resp.Header.Get("x-ms-correlation-request-id"), maxCodeText),
 	}
 	if resp.Request != nil {
 		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
