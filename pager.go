@@ -23,7 +23,9 @@ import (
 // client's endpoint with a *ForeignOriginError, so the bearer token never leaves for it, and
 // it ends with an error when the service repeats a link it already followed. After any error
 // the Pager is finished: More reports false and NextPage returns the same error. It keeps
-// only the current page in memory.
+// only the current page in memory; a page is at most 64 MiB and 50,000 items, and a page
+// whose body the connection cut short is requested again (with the client's retry count),
+// so a listing is complete or fails: it is never silently short.
 type Pager[T any] struct {
 	c      *Client
 	first  *request                                   // the first page's request
