@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 )
 
 // CheckpointStore persists an IncidentWatcher's Checkpoint. Load returns ok=false when there
@@ -95,8 +97,10 @@ type checkpointFile struct {
 	Checkpoint json.RawMessage `json:"checkpoint"`
 }
 
-// Load reads the file; a missing file is ok=false.
+// Load reads the file; a missing file is ok=false. It also removes temporary files that a
+// Save interrupted by a crash left behind.
 func (f *FileCheckpoint) Load(context.Context) (Checkpoint, bool, error) {
+	f.removeStaleTemps()
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Checkpoint{}, false, nil
@@ -173,4 +177,28 @@ func (f *FileCheckpoint) save(cp Checkpoint) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// staleTempAge is how old a temporary file must be before Load removes it, so that a Save in
+// progress in another process (a misconfiguration, but not a reason to corrupt it) is never
+// disturbed: a Save takes milliseconds.
+const staleTempAge = time.Minute
+
+// removeStaleTemps deletes the temporary files of Saves that a crash interrupted between
+// creating the file and renaming it; without this, a daemon that is killed often (evictions,
+// OOM kills) would leave them piling up next to its checkpoint.
+func (f *FileCheckpoint) removeStaleTemps() {
+	dir, prefix := filepath.Dir(f.path), filepath.Base(f.path)+".tmp-"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

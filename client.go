@@ -1,16 +1,17 @@
 package sentinel
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,6 +98,8 @@ type Client struct {
 	prefix     string // escaped path of the workspace's Microsoft.SecurityInsights provider
 	tracer     tracing.Tracer
 	origins    *originPolicy
+	clock      pipeline.Clock // the throttling policy's clock, also for Retry-After dates in errors
+	retry      policy.RetryOptions
 	workspaceGUID
 }
 
@@ -176,13 +179,19 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if err != nil {
 		return nil, err
 	}
-	o.Transport = transport
+	// Below azcore's logging and retries: error bodies are bounded and an echoed token is
+	// removed before anything logs or keeps them.
+	o.Transport = &pipeline.GuardTransport{Next: transport, MaxErrorBody: maxErrorBody}
+	// The Authorization header is never logged, even when the caller allow-lists it.
+	o.Logging.AllowedHeaders = slices.DeleteFunc(slices.Clone(o.Logging.AllowedHeaders), func(h string) bool {
+		return strings.EqualFold(h, "Authorization") || strings.EqualFold(h, "Proxy-Authorization")
+	})
 
 	armEndpoint, armAudience, err := resolveCloud(o.Cloud, cloud.ResourceManager)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{ws: ws, apiVersion: o.APIVersion}
+	c := &Client{ws: ws, apiVersion: o.APIVersion, clock: o.clock}
 	if c.arm.endpoint, err = parseEndpoint("ARM", armEndpoint); err != nil {
 		return nil, err
 	}
@@ -211,6 +220,13 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 		retry.StatusCodes = codes
 	}
 	o.Retry = retry
+	c.retry = retry
+	switch {
+	case c.retry.MaxRetries == 0:
+		c.retry.MaxRetries = 3 // azcore's default
+	case c.retry.MaxRetries < 0:
+		c.retry.MaxRetries = 0
+	}
 	throttle := &pipeline.ThrottlePolicy{Budget: o.ThrottleBudget, MaxRetries: o.MaxThrottleRetries, BaseDelay: retryBase(o.Retry), Clock: o.clock}
 	if o.ThrottleBudget < 0 {
 		throttle.MaxRetries = 0
@@ -398,9 +414,10 @@ func (c *Client) path(segments ...string) string {
 const maxIDLength = 256
 
 // checkID validates a caller-supplied resource name that becomes one path segment: it must
-// be non-empty, at most 256 characters, not "." or "..", and free of '/', '\\' and control
-// characters. Everything else is escaped by c.path, so a segment can never reach another
-// resource.
+// be non-empty, at most 256 bytes, not "." or "..", free of '/', '\\' and control
+// characters, and must not end with '.' or a space, which front ends such as IIS strip from
+// path segments ("victim." would name "victim"). Everything else is escaped by c.path, so a
+// segment can never reach another resource.
 func checkID(name, v string) error {
 	switch {
 	case v == "":
@@ -411,6 +428,8 @@ func checkID(name, v string) error {
 		return argError(name, "%q is not a resource name", v)
 	case !utf8.ValidString(v):
 		return argError(name, "is not valid UTF-8")
+	case strings.HasSuffix(v, ".") || strings.HasSuffix(v, " "):
+		return argError(name, "%q ends with '.' or a space, which the service may strip, naming another resource", v)
 	}
 	for _, r := range v {
 		if r == '/' || r == '\\' || unicode.IsControl(r) {
@@ -506,7 +525,7 @@ func (c *Client) send(ctx context.Context, r *request) (resp *http.Response, err
 			return resp, nil
 		}
 	}
-	return nil, newResponseError(resp)
+	return nil, newResponseError(resp, c.clock.Now())
 }
 
 var (
@@ -517,60 +536,156 @@ var (
 
 // call sends r and decodes the JSON body into out (nil discards it).
 func (c *Client) call(ctx context.Context, r *request, out any) error {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return err
-	}
-	defer closeBody(resp)
-	if out == nil {
-		return nil
-	}
-	return decodeResponse(resp, out)
+	return c.exchange(ctx, r, func(resp *http.Response) error {
+		if out == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+			return nil
+		}
+		return decodeResponse(resp, out)
+	})
 }
 
-// closeBody reads what is left of a body (up to 1 MiB) before closing it, so that the
+// exchange sends r and hands the response to consume, which reads and decodes the body; the
+// body is closed afterwards. Success bodies are limited to maxBody bytes. When reading the
+// body of a GET fails in the connection (reset or cut short after the headers), the request
+// is sent again, up to the client's retry count with its backoff: azcore's retry policy only
+// sees failures up to the headers of a streamed response. A failure while the caller's
+// context is done matches the context's error.
+func (c *Client) exchange(ctx context.Context, r *request, consume func(*http.Response) error) error {
+	for try := 0; ; try++ {
+		resp, err := c.send(ctx, r)
+		if err != nil {
+			return err
+		}
+		body := &bodyReader{rc: resp.Body, left: maxBody, limit: maxBody}
+		resp.Body = body
+		err = consume(resp)
+		body.Close()
+		var de *DecodeError
+		if err == nil || !errors.As(err, &de) {
+			return err
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil { // the body was cut off because ctx ended
+			de.Err = fmt.Errorf("reading the body: %w", ctxErr)
+			return de
+		}
+		if body.ioErr == nil { // the body arrived and is wrong
+			return de
+		}
+		de.Err = fmt.Errorf("the connection failed while reading the body, after %d bytes: %w", body.n, body.ioErr)
+		if r.method != http.MethodGet || try >= int(c.retry.MaxRetries) {
+			return de
+		}
+		if err := c.clock.Sleep(ctx, c.backoff(try)); err != nil {
+			return de
+		}
+	}
+}
+
+// backoff is the wait before retry number try+1 of a body that failed: azcore's schedule.
+func (c *Client) backoff(try int) time.Duration {
+	d := retryBase(c.retry) << min(try, 16)
+	if maxD := c.retry.MaxRetryDelay; maxD > 0 && d > maxD {
+		d = maxD
+	}
+	return d
+}
+
+// maxBody bounds a success response body: a single resource or one page of a list.
+var maxBody int64 = 64 << 20
+
+// bodyTooLargeError reports a success body longer than maxBody.
+type bodyTooLargeError struct{ limit int64 }
+
+func (e *bodyTooLargeError) Error() string {
+	return fmt.Sprintf("the body exceeds the client's limit of %d bytes", e.limit)
+}
+
+// bodyReader wraps a success body for the decoders. It fails with a *bodyTooLargeError after
+// limit bytes, and records a failure of the connection (ioErr), as opposed to the decoder
+// finding bad JSON, so that exchange can retry a GET whose body was cut off.
+type bodyReader struct {
+	rc          io.ReadCloser
+	left, limit int64
+	n           int64 // bytes read
+	ioErr       error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.left <= 0 { // at the limit: the body must end here
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		switch {
+		case n > 0:
+			return 0, &bodyTooLargeError{b.limit}
+		case err == io.EOF:
+			return 0, io.EOF
+		case err != nil:
+			b.ioErr = err
+			return 0, err
+		}
+		return 0, nil
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.n += int64(n)
+	b.left -= int64(n)
+	if err != nil && err != io.EOF && b.ioErr == nil {
+		b.ioErr = err
+	}
+	return n, err
+}
+
+// Close reads what is left of the body (up to 1 MiB) before closing it, so that the
 // connection can be reused: a decoder stops at the closing brace, before EOF.
+func (b *bodyReader) Close() error {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b.rc, maxErrorBody))
+	return b.rc.Close()
+}
+
+// closeBody drains (up to 1 MiB) and closes a response body, for callers outside exchange.
 func closeBody(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 }
 
-// maxBody bounds a single-resource response body.
-const maxBody = 64 << 20
-
 // decodeResponse decodes a single-resource success body into out, refusing bodies that are
 // not JSON, and returning the service's error when the body is an ARM error object.
 func decodeResponse(resp *http.Response, out any) error {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return decodeError(resp, fmt.Errorf("reading body: %w", err))
 	}
-	if err := checkJSON(resp, data); err != nil {
-		return err
+	if err := expectObject(resp, bufio.NewReader(bytes.NewReader(data))); err != nil {
+		return decodeError(resp, err)
 	}
 	if err := bodyError(data, resp); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(data, out, decodeOptions); err != nil {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), decodeOptions)
+	if err := json.UnmarshalDecode(dec, out, decodeOptions); err != nil {
+		return decodeError(resp, err)
+	}
+	if err := expectEnd(dec); err != nil {
 		return decodeError(resp, err)
 	}
 	return nil
 }
 
-// checkJSON refuses a success body that is empty, or not JSON by content type and content.
-func checkJSON(resp *http.Response, data []byte) error {
-	ct := resp.Header.Get("Content-Type")
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
-		return decodeError(resp, errors.New("empty body"))
+// expectEnd checks that nothing but white space follows the JSON value dec has read: a
+// second value or a proxy's page appended to the response means the body is not what the
+// service sent.
+func expectEnd(dec *jsontext.Decoder) error {
+	_, err := dec.ReadToken()
+	switch {
+	case err == io.EOF:
+		return nil
+	case err == nil:
+		return errors.New("unexpected data after the JSON object")
 	}
-	if ct != "" {
-		mt, _, _ := mime.ParseMediaType(ct)
-		if !strings.Contains(mt, "json") && trimmed[0] != '{' {
-			return decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, ct)))
-		}
-	}
-	return nil
+	return fmt.Errorf("unexpected data after the JSON object: %w", err)
 }
 
 // bodyError returns the error object of a success body shaped {"error": {...}} without
@@ -604,7 +719,8 @@ func bodyError(data []byte, resp *http.Response) error {
 }
 
 func decodeError(resp *http.Response, err error) *DecodeError {
-	e := &DecodeError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-ms-request-id"), ContentType: resp.Header.Get("Content-Type"), Err: err}
+	e := &DecodeError{StatusCode: resp.StatusCode, RequestID: clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		ContentType: clip(resp.Header.Get("Content-Type"), maxCodeText), Err: err}
 	if resp.Request != nil {
 		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -212,29 +214,34 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 1 << 20
 
-// newResponseError builds the error for resp, reading and closing its body.
-func newResponseError(resp *http.Response) *ResponseError {
+// newResponseError builds the error for resp, reading and closing its body; now is the
+// client's clock, against which a Retry-After date is read.
+func newResponseError(resp *http.Response, now time.Time) *ResponseError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	e := &ResponseError{
 		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+		RequestID:     clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		CorrelationID: clip(resp.Header.Get("x-ms-correlation-request-id"), maxCodeText),
 	}
-	if d, ok := pipeline.RetryAfter(resp.Header, time.Now()); ok {
+	if d, ok := pipeline.RetryAfter(resp.Header, now); ok {
 		e.RetryAfter = d
 	}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
 		e.URL = cleanURL(resp.Request.URL.String())
 	}
-	e.parseBody(body, resp.Header.Get("Content-Type"))
+	e.parseBody(redactBody(resp, body), resp.Header.Get("Content-Type"))
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		e.Message = redirectMessage(resp)
+	}
+	e.redact(resp)
 	var az *azcore.ResponseError
 	if errors.As(runtime.NewResponseError(resp), &az) {
 		e.az = az
 		if e.ErrorCode == "" {
-			e.ErrorCode = az.ErrorCode
+			e.ErrorCode = clip(az.ErrorCode, maxCodeText)
 		}
 	}
 	return e
@@ -268,56 +275,144 @@ func (e *ResponseError) parseBody(body []byte, contentType string) {
 			return
 		}
 		if eb.Code != "" || eb.Message != "" {
-			e.ErrorCode, e.Message = eb.Code, eb.Message
+			e.ErrorCode, e.Message = clip(eb.Code, maxCodeText), clip(eb.Message, maxErrorText)
 			return
 		}
 	}
-	e.Message = describeBody(body, contentType)
+	e.Message = describeBody(body, contentType, "error body")
 }
 
 func (e *ResponseError) fromInfo(info *errorInfo) {
-	e.ErrorCode, e.Message, e.Target = info.Code, info.Message, info.Target
+	e.ErrorCode, e.Message, e.Target = clip(info.Code, maxCodeText), clip(info.Message, maxErrorText), clip(info.Target, maxDetailText)
 	var walk func(list []errorInfo, inner *errorInfo)
+	add := func(d *errorInfo) bool {
+		if len(e.Details) >= maxErrorDetails {
+			return false
+		}
+		e.Details = append(e.Details, ErrorDetail{Code: clip(d.Code, maxCodeText), Message: clip(d.Message, maxDetailText), Target: clip(d.Target, maxDetailText)})
+		return true
+	}
 	walk = func(list []errorInfo, inner *errorInfo) {
 		for i := range list {
-			d := &list[i]
-			e.Details = append(e.Details, ErrorDetail{Code: d.Code, Message: d.Message, Target: d.Target})
-			walk(d.Details, d.InnerError)
+			if !add(&list[i]) {
+				return
+			}
+			walk(list[i].Details, list[i].InnerError)
 		}
-		if inner != nil && len(e.Details) < 32 {
-			e.Details = append(e.Details, ErrorDetail{Code: inner.Code, Message: inner.Message, Target: inner.Target})
+		if inner != nil && add(inner) {
 			walk(inner.Details, inner.InnerError)
 		}
 	}
 	walk(info.Details, info.InnerError)
 }
 
-// describeBody summarises a body that is not a JSON error object, such as a proxy's HTML page.
-func describeBody(body []byte, contentType string) string {
+// Bounds on what an error keeps of the service's error object, so that a hostile or broken
+// body (a huge message, thousands of details) cannot make error strings and logs unbounded.
+const (
+	maxErrorDetails = 32
+	maxCodeText     = 256
+	maxDetailText   = 1024
+	maxErrorText    = 4096
+)
+
+// clip returns s as valid UTF-8, cut to at most n bytes on a character boundary, with "..."
+// when it was cut.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+// describeBody summarises a body that is not JSON, such as a proxy's HTML page: what is
+// "error body" or "body".
+func describeBody(body []byte, contentType, what string) string {
 	s := string(body)
-	if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
-		rest := s[i+len("<title>"):]
-		if j := strings.Index(strings.ToLower(rest), "</title>"); j >= 0 {
-			s = strings.TrimSpace(rest[:j])
+	// ASCII-only case folding keeps byte offsets, which are used on s: strings.ToLower
+	// changes the length of invalid UTF-8 and of some letters.
+	lower := asciiLower(s)
+	if i := strings.Index(lower, "<title>"); i >= 0 {
+		start := i + len("<title>")
+		if j := strings.Index(lower[start:], "</title>"); j >= 0 {
+			s = s[start : start+j]
 		}
 	}
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "..."
-	}
-	s = strings.ToValidUTF8(s, "?")
+	s = clip(strings.Join(strings.Fields(strings.ToValidUTF8(s, "?")), " "), 200)
 	if contentType == "" {
 		contentType = "no content type"
 	}
-	return "non-JSON error body (" + contentType + "): " + s
+	return "non-JSON " + what + " (" + clip(contentType, maxCodeText) + "): " + s
 }
 
-// cleanURL drops the query string and fragment from a URL for error messages.
+// asciiLower lower-cases ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// cleanURL drops the query string, the fragment and any user information from a URL for
+// error messages.
 func cleanURL(u string) string {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i]
+		u = u[:i]
 	}
-	return u
+	if i := strings.Index(u, "//"); i >= 0 {
+		hostEnd := len(u)
+		if j := strings.IndexByte(u[i+2:], '/'); j >= 0 {
+			hostEnd = i + 2 + j
+		}
+		if at := strings.LastIndexByte(u[i+2:hostEnd], '@'); at >= 0 {
+			u = u[:i+2] + u[i+2+at+1:]
+		}
+	}
+	return strings.ToValidUTF8(u, "?")
+}
+
+// bearerTokenOf returns the bearer token the request of resp carried, or "".
+func bearerTokenOf(resp *http.Response) string {
+	if resp == nil || resp.Request == nil {
+		return ""
+	}
+	return pipeline.BearerToken(resp.Request.Header.Get("Authorization"))
+}
+
+// redactBody replaces the request's bearer token in a response body that an error message
+// may quote, before anything truncates it. A service or proxy that echoes the request's
+// headers would otherwise put the token into error strings and logs.
+func redactBody(resp *http.Response, body []byte) []byte {
+	if tok := bearerTokenOf(resp); tok != "" && bytes.Contains(body, []byte(tok)) {
+		return bytes.ReplaceAll(body, []byte(tok), []byte(pipeline.Redacted))
+	}
+	return body
+}
+
+// redact replaces the request's bearer token in every text field of e.
+func (e *ResponseError) redact(resp *http.Response) {
+	tok := bearerTokenOf(resp)
+	if tok == "" {
+		return
+	}
+	r := func(s *string) { *s = strings.ReplaceAll(*s, tok, pipeline.Redacted) }
+	r(&e.ErrorCode)
+	r(&e.Message)
+	r(&e.Target)
+	r(&e.RequestID)
+	r(&e.CorrelationID)
+	for i := range e.Details {
+		r(&e.Details[i].Code)
+		r(&e.Details[i].Message)
+		r(&e.Details[i].Target)
+	}
 }
 
 // errorFromObject reads an ARM error object found in a success response body; the decoder
@@ -325,12 +420,12 @@ func cleanURL(u string) string {
 func errorFromObject(dec *jsontext.Decoder, resp *http.Response) error {
 	var info errorInfo
 	if err := json.UnmarshalDecode(dec, &info, decodeOptions); err != nil {
-		return err
+		return decodeError(resp, fmt.Errorf("decoding the error object: %w", err))
 	}
 	e := &ResponseError{
 		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
+		RequestID:     clip(resp.Header.Get("x-ms-request-id"), maxCodeText),
+		CorrelationID: clip(resp.Header.Get("x-ms-correlation-request-id"), maxCodeText),
 	}
 	if resp.Request != nil {
 		e.Method, e.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
@@ -339,5 +434,25 @@ func errorFromObject(dec *jsontext.Decoder, resp *http.Response) error {
 	if e.ErrorCode == "" && e.Message == "" {
 		e.Message = "the response carries an empty error object"
 	}
+	e.redact(resp)
 	return e
+}
+
+// redirectMessage explains a 3xx response: the client never follows redirects, because
+// following one would send the bearer token to a URL the caller did not choose.
+func redirectMessage(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "the service answered with a redirect without a Location; redirects are not followed"
+	}
+	if u, err := url.Parse(loc); err == nil {
+		if resp.Request != nil {
+			u = resp.Request.URL.ResolveReference(u)
+		}
+		u.User, u.RawQuery, u.Fragment = nil, "", ""
+		loc = u.String()
+	} else {
+		loc = cleanURL(loc)
+	}
+	return "the service redirected the request to " + strings.ToValidUTF8(loc, "?") + "; redirects are not followed, so that the bearer token is only sent to the client's endpoints"
 }

@@ -7,3 +7,10 @@ func SetClock(o *ClientOptions, clk pipeline.Clock) { o.clock = clk }
 
 // SetWatchClock makes a watcher use clk for its start time, intervals and lag.
 func SetWatchClock(o *WatchOptions, clk pipeline.Clock) { o.clock = clk }
+
+// SetBodyLimit lowers the size limit of success bodies; the returned function restores it.
+func SetBodyLimit(n int64) (restore func()) {
+	old := maxBody
+	maxBody = n
+	return func() { maxBody = old }
+}

@@ -541,14 +541,27 @@ func (u *IncidentUpdate) apply(inc *Incident) {
 	if u.Owner != nil {
 		inc.Owner = *u.Owner
 	}
+	// Sets, not nested scans: an incident may carry thousands of labels.
 	if len(u.RemoveLabels) > 0 {
+		remove := make(map[string]struct{}, len(u.RemoveLabels))
+		for _, name := range u.RemoveLabels {
+			remove[name] = struct{}{}
+		}
 		inc.Labels = slices.DeleteFunc(slices.Clone(inc.Labels), func(l IncidentLabel) bool {
-			return slices.Contains(u.RemoveLabels, l.Name)
+			_, ok := remove[l.Name]
+			return ok
 		})
 	}
-	for _, name := range u.AddLabels {
-		if !slices.ContainsFunc(inc.Labels, func(l IncidentLabel) bool { return l.Name == name }) {
-			inc.Labels = append(inc.Labels, IncidentLabel{Name: name, Type: LabelTypeUser})
+	if len(u.AddLabels) > 0 {
+		have := make(map[string]struct{}, len(inc.Labels)+len(u.AddLabels))
+		for _, l := range inc.Labels {
+			have[l.Name] = struct{}{}
+		}
+		for _, name := range u.AddLabels {
+			if _, ok := have[name]; !ok {
+				have[name] = struct{}{}
+				inc.Labels = append(inc.Labels, IncidentLabel{Name: name, Type: LabelTypeUser})
+			}
 		}
 	}
 	// Reopening clears the closing fields, as the portal does.

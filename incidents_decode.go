@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -62,23 +63,43 @@ var knownValues = func() map[string]string {
 // str appends the string value raw (quoted JSON) to the arena and returns its span.
 func (d *incidentDecoder) str(raw jsontext.Value) (span, error) {
 	if len(raw) == 0 || raw[0] != '"' {
-		return span{}, fmt.Errorf("want a string, got %s", clip(raw))
+		return span{}, fmt.Errorf("want a string, got %s", clip(string(raw), 40))
 	}
 	off := len(d.arena)
 	body := raw[1 : len(raw)-1]
-	if !utf8.Valid(body) { // accepted, as encoding/json does, with U+FFFD for bad bytes
-		raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+	if !utf8.Valid(body) { // accepted, as encoding/json does, with U+FFFD for each bad byte
+		raw = validUTF8(raw)
 		body = raw[1 : len(raw)-1]
 	}
 	if bytes.IndexByte(body, '\\') < 0 {
 		d.arena = append(d.arena, body...)
 	} else {
-		var err error
-		if d.arena, err = jsontext.AppendUnquote(d.arena, raw); err != nil {
-			return span{}, err
+		out, err := jsontext.AppendUnquote(d.arena, raw)
+		if err != nil { // a lone surrogate escape: decode leniently, as decodeOptions do
+			var s string
+			if jsonv2.Unmarshal(raw, &s, decodeOptions) != nil {
+				return span{}, err
+			}
+			out = append(d.arena, s...)
 		}
+		d.arena = out
 	}
 	return span{off, len(d.arena) - off}, nil
+}
+
+// validUTF8 returns b with each byte of an invalid UTF-8 sequence replaced by U+FFFD.
+func validUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, "\uFFFD"...)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
 }
 
 // setStr schedules *dst to be set from the string value raw; null leaves it empty.
@@ -115,7 +136,7 @@ func (d *incidentDecoder) setInt(dst *int64, raw jsontext.Value) error {
 	if err != nil {
 		f, ferr := strconv.ParseFloat(unsafeString(raw), 64)
 		if ferr != nil || f != float64(int64(f)) {
-			return fmt.Errorf("want an integer, got %s", clip(raw))
+			return fmt.Errorf("want an integer, got %s", clip(string(raw), 40))
 		}
 		n = int64(f)
 	}
@@ -132,12 +153,6 @@ func (d *incidentDecoder) setCount(dst *int, raw jsontext.Value) error {
 	return nil
 }
 
-func clip(v []byte) string {
-	if len(v) > 40 {
-		return string(v[:40]) + "..."
-	}
-	return string(v)
-}
 
 // object calls member for each member of the object at the decoder, with the quoted name.
 // The name is a copy that stays valid while member reads the value (the decoder's own
@@ -167,7 +182,7 @@ func (d *incidentDecoder) object(dec *jsontext.Decoder, member func(name []byte)
 		}
 		*buf = append((*buf)[:0], name...)
 		if err := member(*buf); err != nil {
-			return err
+			return atPath(fieldName(*buf), err)
 		}
 	}
 	if dec.PeekKind() != '}' {
@@ -243,7 +258,7 @@ func (d *incidentDecoder) decode(dec *jsontext.Decoder, inc *Incident) error {
 		if string(name) == `"properties"` {
 			d.extra = d.extra[:0]
 			if err := d.object(dec, func(name []byte) error { return d.property(dec, inc, name) }); err != nil {
-				return fmt.Errorf("properties: %w", err)
+				return err
 			}
 			if len(d.extra) > 0 {
 				propExtra = closeObject(d.extra)
@@ -268,7 +283,7 @@ func (d *incidentDecoder) decode(dec *jsontext.Decoder, inc *Incident) error {
 			topExtra = appendMember(topExtra, name, raw)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", fieldName(name), err)
+			return err
 		}
 		return nil
 	})
@@ -409,9 +424,26 @@ func (d *incidentDecoder) property(dec *jsontext.Decoder, inc *Incident, name []
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", fieldName(name), err)
+		return err
 	}
 	return nil
+}
+
+// pathError is a decoding error at a JSON path such as /properties/labels.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// atPath puts err below the member name.
+func atPath(name string, err error) error {
+	if pe, ok := err.(*pathError); ok {
+		return &pathError{"/" + name + pe.path, pe.err}
+	}
+	return &pathError{"/" + name, err}
 }
 
 // fieldName returns the unquoted member name for an error message.
@@ -488,7 +520,7 @@ func setTime(dst *time.Time, raw jsontext.Value) error {
 		return nil
 	}
 	if len(raw) < 2 || raw[0] != '"' {
-		return fmt.Errorf("want a time string, got %s", clip(raw))
+		return fmt.Errorf("want a time string, got %s", clip(string(raw), 40))
 	}
 	body := raw[1 : len(raw)-1]
 	if bytes.IndexByte(body, '\\') >= 0 {

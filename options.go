@@ -30,11 +30,15 @@ type ClientOptions struct {
 	//     (default: 3 retries, exponential backoff from 800 ms, honouring Retry-After up to
 	//     MaxRetryDelay, 60 s). 429 is handled by the throttling policy below instead.
 	//   - Logging, Telemetry and TracingProvider work as everywhere in the Azure SDK; header
-	//     and query values are redacted in logs unless allow-listed, and the Authorization
-	//     header is never logged.
+	//     and query values are redacted in logs unless allow-listed. The Authorization header
+	//     is never logged, even when allow-listed, and a bearer token that a service or proxy
+	//     echoes back in a response header or error body is replaced by "REDACTED" before
+	//     azcore logs it or an error quotes it.
 	//   - Transport replaces the HTTP client, e.g. an *http.Client for tests. When it is an
 	//     *http.Client the client uses a copy that does not follow redirects, so that the
-	//     bearer token is never replayed to a redirect target.
+	//     bearer token is never replayed to a redirect target. Any other policy.Transporter
+	//     must not follow redirects itself. Error bodies are read up to 1 MiB; the rest is
+	//     dropped.
 	azcore.ClientOptions
 
 	// APIVersion is the Microsoft.SecurityInsights api-version to send; "" means

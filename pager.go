@@ -1,9 +1,12 @@
 package sentinel
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
@@ -20,7 +23,9 @@ import (
 // client's endpoint with a *ForeignOriginError, so the bearer token never leaves for it, and
 // it ends with an error when the service repeats a link it already followed. After any error
 // the Pager is finished: More reports false and NextPage returns the same error. It keeps
-// only the current page in memory.
+// only the current page in memory; a page is at most 64 MiB and 50,000 items, and a page
+// whose body the connection cut short is requested again (with the client's retry count),
+// so a listing is complete or fails: it is never silently short.
 type Pager[T any] struct {
 	c      *Client
 	first  *request                                   // the first page's request
@@ -105,12 +110,12 @@ func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
 			r = &request{op: p.first.op, method: http.MethodGet, rawURL: p.link, service: p.first.service}
 		}
 	}
-	resp, err := p.c.send(ctx, r)
-	if err != nil {
-		return nil, p.fail(err)
-	}
-	items, next, err := decodePage(resp, dst, p.decode)
-	closeBody(resp)
+	var items []T
+	var next string
+	err := p.c.exchange(ctx, r, func(resp *http.Response) (err error) {
+		items, next, err = decodePage(resp, dst, p.decode)
+		return err
+	})
 	if err != nil {
 		return nil, p.fail(err)
 	}
@@ -195,21 +200,26 @@ func (p *Pager[T]) Collect(ctx context.Context, limit int) ([]T, error) {
 	return all, nil
 }
 
+// maxPageItems bounds the items of one page, so that a body of tiny items cannot make the
+// pager allocate far more than the body's size: services send at most 1000.
+const maxPageItems = 50_000
+
 // decodePage stream-decodes a {"value": [...], "nextLink": "..."} page, appending the items
 // to dst. A body without "value", or an ARM error object, is an error, never an empty page.
 func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decoder, *T) error) ([]T, string, error) {
-	dec := jsontext.NewDecoder(resp.Body, decodeOptions)
 	var next string
 	sawValue := false
+	start := len(dst)
 	fail := func(err error) ([]T, string, error) {
 		return nil, "", decodeError(resp, err)
 	}
-	tok, err := dec.ReadToken()
-	if err != nil {
+	br := bufio.NewReader(resp.Body)
+	if err := expectObject(resp, br); err != nil {
 		return fail(err)
 	}
-	if tok.Kind() != '{' {
-		return fail(fmt.Errorf("expected a JSON object, got %s", tok.Kind()))
+	dec := jsontext.NewDecoder(br, decodeOptions)
+	if _, err := dec.ReadToken(); err != nil {
+		return fail(err)
 	}
 	for dec.PeekKind() == '"' {
 		name, err := dec.ReadValue()
@@ -232,6 +242,9 @@ func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 				if dec.PeekKind() == 0 {
 					_, err := dec.ReadToken()
 					return fail(err)
+				}
+				if len(dst)-start >= maxPageItems {
+					return fail(fmt.Errorf("the page has more than %d items", maxPageItems))
 				}
 				var item T
 				dst = append(dst, item)
@@ -272,8 +285,52 @@ func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 	if _, err := dec.ReadToken(); err != nil { // '}' or a truncation error
 		return fail(err)
 	}
+	if err := expectEnd(dec); err != nil {
+		return fail(err)
+	}
 	if !sawValue {
 		return fail(errors.New(`the page has no "value" member`))
 	}
 	return dst, next, nil
+}
+
+// expectObject skips leading white space and checks that the body starts a JSON object. It
+// describes what came instead: nothing, another JSON value, or a page that is not JSON (a
+// proxy's HTML), quoting its title.
+func expectObject(resp *http.Response, br *bufio.Reader) error {
+	for {
+		b, err := br.ReadByte()
+		if err == io.EOF {
+			return errors.New("empty body")
+		}
+		if err != nil {
+			return err
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return br.UnreadByte()
+		}
+		_ = br.UnreadByte()
+		head, _ := br.Peek(br.Size())
+		if b == '[' || b == '"' || jsontext.Value(bytes.TrimSpace(head)).IsValid() {
+			return fmt.Errorf("expected a JSON object, got a JSON %s", kindName(b))
+		}
+		return fmt.Errorf("expected a JSON object, got %s", describeBody(redactBody(resp, head), resp.Header.Get("Content-Type"), "body"))
+	}
+}
+
+func kindName(first byte) string {
+	switch first {
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }

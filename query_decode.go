@@ -525,7 +525,7 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 		return nil, decodeError(resp, errors.New("empty body"))
 	}
 	if len(trimmed) > 0 && trimmed[0] != '{' {
-		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, resp.Header.Get("Content-Type"))))
+		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, resp.Header.Get("Content-Type"), "body")))
 	}
 	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), resp.Body), n: maxQueryBody}
 	res, errObj, sawTables, err := decodeQueryBody(body, sink)

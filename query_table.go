@@ -327,7 +327,7 @@ var (
 	errBadTimespan = errors.New("not a timespan of the form [-][d.]hh:mm:ss[.fffffff]")
 )
 
-func kindName(k byte) string {
+func cellKindName(k byte) string {
 	switch k {
 	case kindString:
 		return "a string"
@@ -350,7 +350,7 @@ func cellInt(k byte, s string, bits int) (int64, error) {
 		return 0, nil
 	case kindNumber, kindString:
 	default:
-		return 0, fmt.Errorf("%w: got %s", errNotNumber, kindName(k))
+		return 0, fmt.Errorf("%w: got %s", errNotNumber, cellKindName(k))
 	}
 	n, err := strconv.ParseInt(s, 10, bits)
 	if err == nil {
@@ -390,7 +390,7 @@ func cellFloat(k byte, s string) (float64, error) {
 		return 0, nil
 	case kindNumber, kindString:
 	default:
-		return 0, fmt.Errorf("%w: got %s", errNotNumber, kindName(k))
+		return 0, fmt.Errorf("%w: got %s", errNotNumber, cellKindName(k))
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -436,7 +436,7 @@ func cellTime(k byte, s string) (time.Time, error) {
 		}
 		return parseTime(unsafeBytes(s))
 	}
-	return time.Time{}, fmt.Errorf("%w: a datetime must be a string, got %s", errNotString, kindName(k))
+	return time.Time{}, fmt.Errorf("%w: a datetime must be a string, got %s", errNotString, cellKindName(k))
 }
 
 func cellDuration(k byte, s string) (time.Duration, error) {
@@ -452,7 +452,7 @@ func cellDuration(k byte, s string) (time.Duration, error) {
 		}
 		return 0, fmt.Errorf("%s is %w", quoteShort(s), errBadTimespan)
 	}
-	return 0, fmt.Errorf("%w: a timespan must be a string, got %s", errNotString, kindName(k))
+	return 0, fmt.Errorf("%w: a timespan must be a string, got %s", errNotString, cellKindName(k))
 }
 
 // validJSONOptions accept what the service may send inside a dynamic string.

@@ -5,7 +5,10 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -35,13 +38,20 @@ func Origin(u *url.URL) string {
 	return scheme + "://" + host
 }
 
+// maxRetryAfter caps the delays RetryAfter returns (about 146 years), so that adding them up
+// cannot overflow.
+const maxRetryAfter = time.Duration(1 << 62)
+
 // RetryAfter returns the delay the response asks for: retry-after-ms, then
 // x-ms-retry-after-ms, then Retry-After as seconds or an HTTP date. ok is false when none of
 // them is present and valid.
 func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if v := strings.TrimSpace(h.Get(name)); v != "" {
-			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
+			if ms, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+				if err != nil || ms > uint64(maxRetryAfter/time.Millisecond) {
+					return maxRetryAfter, true
+				}
 				return time.Duration(ms) * time.Millisecond, true
 			}
 		}
@@ -50,9 +60,10 @@ func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil && s >= 0 {
-		if s > int64(1<<62/time.Second) {
-			s = int64(1 << 62 / time.Second)
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// A value too large to represent is still a (very long) delay, not a missing one.
+		if err != nil || s > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
@@ -126,7 +137,7 @@ func (p *ThrottlePolicy) Do(req *policy.Request) (*http.Response, error) {
 		if !ok {
 			wait = p.BaseDelay << min(try, 10)
 		}
-		if waited+wait > p.Budget {
+		if wait > p.Budget-waited {
 			return resp, nil
 		}
 		drain(resp)
@@ -211,4 +222,61 @@ func (p RateLimitPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return req.Next()
+}
+
+// Redacted replaces a bearer token found in a response.
+const Redacted = "REDACTED"
+
+// GuardTransport sits between azcore's pipeline and the HTTP client, below azcore's logging
+// and retry policies. For every response it replaces the request's bearer token in the
+// response headers, and for every response that is not a success (3xx, 4xx, 5xx) it reads at
+// most MaxErrorBody bytes of the body, drops the rest and replaces the token in what it kept.
+// azcore downloads error bodies in full, retries and logs them, so this bounds the memory and
+// time a hostile or broken error response (an endless body, a proxy page that echoes the
+// request headers) can take, and keeps an echoed token out of logs and error messages.
+// Success bodies are left alone: they are streamed to the decoders.
+type GuardTransport struct {
+	Next         policy.Transporter
+	MaxErrorBody int64
+}
+
+// Do implements policy.Transporter.
+func (t *GuardTransport) Do(req *http.Request) (*http.Response, error) {
+	resp, err := t.Next.Do(req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	secret := BearerToken(req.Header.Get("Authorization"))
+	if secret != "" {
+		for k, vs := range resp.Header {
+			for i, v := range vs {
+				if strings.Contains(v, secret) {
+					resp.Header[k][i] = strings.ReplaceAll(v, secret, Redacted)
+				}
+			}
+		}
+	}
+	if resp.StatusCode < 300 || resp.Body == nil || resp.Body == http.NoBody {
+		return resp, nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, t.MaxErrorBody)) // a broken error body keeps what arrived
+	resp.Body.Close()
+	if secret != "" {
+		body = bytes.ReplaceAll(body, []byte(secret), []byte(Redacted))
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// BearerToken returns the credential of an Authorization header value ("Bearer <token>"),
+// or "" when there is none long enough to be a token.
+func BearerToken(auth string) string {
+	_, tok, ok := strings.Cut(strings.TrimSpace(auth), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || len(tok) < 8 {
+		return ""
+	}
+	return tok
 }
