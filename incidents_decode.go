@@ -153,7 +153,6 @@ func (d *incidentDecoder) setCount(dst *int, raw jsontext.Value) error {
 	return nil
 }
 
-
 // object calls member for each member of the object at the decoder, with the quoted name.
 // The name is a copy that stays valid while member reads the value (the decoder's own
 // buffer is not), until member decodes a nested object.
