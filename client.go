@@ -645,12 +645,6 @@ func (b *bodyReader) Close() error {
 	return b.rc.Close()
 }
 
-// closeBody drains (up to 1 MiB) and closes a response body, for callers outside exchange.
-func closeBody(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-	resp.Body.Close()
-}
-
 // decodeResponse decodes a single-resource success body into out, refusing bodies that are
 // not JSON, and returning the service's error when the body is an ARM error object.
 func decodeResponse(resp *http.Response, out any) error {

@@ -448,9 +448,9 @@ func atPath(name string, err error) error {
 // fieldName returns the unquoted member name for an error message.
 func fieldName(quoted []byte) string {
 	if len(quoted) >= 2 {
-		return string(quoted[1 : len(quoted)-1])
+		quoted = quoted[1 : len(quoted)-1]
 	}
-	return string(quoted)
+	return clip(string(quoted), 64)
 }
 
 func (d *incidentDecoder) decodeLabels(dec *jsontext.Decoder, inc *Incident) error {
