@@ -23,6 +23,8 @@ type incidentDecoder struct {
 	arena  []byte
 	refs   []strRef
 	spans  []span // element spans of the array being read
+	all    []span // element spans of every string slice of the incident
+	slices []pendingSlice
 	labels []labelSpan
 	extra  []byte
 }
@@ -34,6 +36,14 @@ type strRef struct {
 }
 
 type span struct{ off, n int }
+
+// pendingSlice is a string slice of the incident waiting for its allocation: its elements
+// are all[start:end].
+type pendingSlice struct {
+	dst        *[]string
+	start, end int
+	intern     bool
+}
 
 type labelSpan struct {
 	name span
@@ -227,30 +237,45 @@ func (d *incidentDecoder) stringArray(dec *jsontext.Decoder) (int, error) {
 	return len(d.spans), err
 }
 
-// stringSlice reads an array of strings into a new slice (nil when empty). interned values
-// need no arena.
-func stringSlice[T ~string](d *incidentDecoder, dec *jsontext.Decoder, intern bool) ([]T, error) {
+// stringSlice reads an array of strings for the slice at dst (a *[]string or a pointer to
+// a slice of a string type). The slices of one incident share one allocation, made by
+// finishSlices once the incident is read; interned values need no arena.
+func (d *incidentDecoder) stringSlice(dst unsafe.Pointer, dec *jsontext.Decoder, intern bool) error {
+	start := len(d.all)
 	n, err := d.stringArray(dec)
 	if err != nil || n == 0 {
-		return nil, err
+		return err
 	}
-	out := make([]T, n)
-	for i, sp := range d.spans {
-		dst := (*string)(unsafe.Pointer(&out[i]))
-		if intern {
-			if v, ok := knownValues[unsafeString(d.arena[sp.off:sp.off+sp.n])]; ok {
-				*dst = v
-				continue
+	d.all = append(d.all, d.spans...)
+	d.slices = append(d.slices, pendingSlice{dst: (*[]string)(dst), start: start, end: len(d.all), intern: intern})
+	return nil
+}
+
+// finishSlices allocates the string slices of the incident and schedules their strings.
+func (d *incidentDecoder) finishSlices() {
+	if len(d.all) == 0 {
+		return
+	}
+	all := make([]string, len(d.all))
+	for _, ps := range d.slices {
+		out := all[ps.start:ps.end:ps.end]
+		*ps.dst = out
+		for i, sp := range d.all[ps.start:ps.end] {
+			if ps.intern {
+				if v, ok := knownValues[unsafeString(d.arena[sp.off:sp.off+sp.n])]; ok {
+					out[i] = v
+					continue
+				}
 			}
+			d.refs = append(d.refs, strRef{&out[i], sp.off, sp.n})
 		}
-		d.refs = append(d.refs, strRef{dst, sp.off, sp.n})
 	}
-	return out, nil
 }
 
 // decode reads one incident in the service's wire form into inc.
 func (d *incidentDecoder) decode(dec *jsontext.Decoder, inc *Incident) error {
 	d.arena, d.refs, d.extra, d.depth = d.arena[:0], d.refs[:0], d.extra[:0], 0
+	d.all, d.slices = d.all[:0], d.slices[:0]
 	*inc = Incident{}
 	var topExtra, propExtra jsontext.Value
 	err := d.object(dec, func(name []byte) error {
@@ -293,6 +318,7 @@ func (d *incidentDecoder) decode(dec *jsontext.Decoder, inc *Incident) error {
 		topExtra = closeObject(topExtra)
 	}
 	inc.unknown.top, inc.unknown.props = topExtra, propExtra
+	d.finishSlices()
 	if len(d.refs) > 0 {
 		all := string(d.arena)
 		for _, r := range d.refs {
@@ -348,23 +374,17 @@ func (d *incidentDecoder) property(dec *jsontext.Decoder, inc *Incident, name []
 	case `"labels"`:
 		err = d.decodeLabels(dec, inc)
 	case `"relatedAnalyticRuleIds"`:
-		inc.RelatedAnalyticRuleIDs, err = stringSlice[string](d, dec, false)
+		err = d.stringSlice(unsafe.Pointer(&inc.RelatedAnalyticRuleIDs), dec, false)
 	case `"additionalData"`:
 		ad := &inc.AdditionalData
 		err = d.object(dec, func(name []byte) error {
 			switch string(name) {
 			case `"alertProductNames"`:
-				var err error
-				ad.AlertProductNames, err = stringSlice[string](d, dec, true)
-				return err
+				return d.stringSlice(unsafe.Pointer(&ad.AlertProductNames), dec, true)
 			case `"tactics"`:
-				var err error
-				ad.Tactics, err = stringSlice[AttackTactic](d, dec, true)
-				return err
+				return d.stringSlice(unsafe.Pointer(&ad.Tactics), dec, true)
 			case `"techniques"`:
-				var err error
-				ad.Techniques, err = stringSlice[string](d, dec, false)
-				return err
+				return d.stringSlice(unsafe.Pointer(&ad.Techniques), dec, false)
 			}
 			raw, err := dec.ReadValue()
 			if err != nil {

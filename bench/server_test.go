@@ -1,6 +1,12 @@
 package bench
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"log"
+	"os"
+	"os/exec"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -76,23 +82,53 @@ func seedItems(tb testing.TB) [][]byte {
 }
 
 // pageServer serves a list of n incidents (cycling through the seeded ones) in pages: $top
-// items (50 when absent, as the service does), with nextLinks carrying $skipToken.
+// items (50 when absent, as the service does), with nextLinks carrying $skipToken. It runs in
+// a child process, so that its allocations do not count against the clients measured here.
 type pageServer struct {
-	ts       *httptest.Server
+	url      string
+	client   *http.Client
+	statsURL string
+}
+
+// TestMain turns the test binary into a page server when BENCH_PAGE_SERVER is set to
+// "n,latencyMillis": it prints its URL and certificate on stdout and serves until killed.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("BENCH_PAGE_SERVER"); spec != "" {
+		servePages(spec)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func servePages(spec string) {
+	var n, ms int
+	if _, err := fmt.Sscanf(spec, "%d,%d", &n, &ms); err != nil {
+		panic(err)
+	}
+	s := &pageHandler{items: seedItems(nil), n: n, latency: time.Duration(ms) * time.Millisecond}
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.StartTLS()
+	s.base = ts.URL
+	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
+	fmt.Printf("%s\n%s", ts.URL, cert)
+	os.Stdout.Close()
+	select {}
+}
+
+type pageHandler struct {
 	items    [][]byte
 	n        int
 	latency  time.Duration
+	base     string
 	requests atomic.Int64
 }
 
-func newPageServer(tb testing.TB, n int, latency time.Duration) *pageServer {
-	s := &pageServer{items: seedItems(tb), n: n, latency: latency}
-	s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
-	tb.Cleanup(s.ts.Close)
-	return s
-}
-
-func (s *pageServer) serve(w http.ResponseWriter, r *http.Request) {
+func (s *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/stats" { // how many list requests, then reset
+		fmt.Fprint(w, s.requests.Swap(0))
+		return
+	}
 	s.requests.Add(1)
 	if s.latency > 0 {
 		time.Sleep(s.latency)
@@ -120,18 +156,60 @@ func (s *pageServer) serve(w http.ResponseWriter, r *http.Request) {
 	b.WriteByte(']')
 	if end < s.n {
 		q.Set("$skipToken", strconv.Itoa(end))
-		fmt.Fprintf(&b, `,"nextLink":"%s%s?%s"`, s.ts.URL, r.URL.Path, strings.ReplaceAll(q.Encode(), "%24", "$"))
+		fmt.Fprintf(&b, `,"nextLink":"%s%s?%s"`, s.base, r.URL.Path, strings.ReplaceAll(q.Encode(), "%24", "$"))
 	}
 	b.WriteByte('}')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(b.Bytes())
 }
 
+func newPageServer(tb testing.TB, n int, latency time.Duration) *pageServer {
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("BENCH_PAGE_SERVER=%d,%d", n, latency.Milliseconds()))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	data, err := io.ReadAll(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	url, certPEM, _ := strings.Cut(string(data), "\n")
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM([]byte(certPEM)) {
+		tb.Fatalf("page server: no certificate in %q", data)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	return &pageServer{url: url, client: &http.Client{Transport: tr}, statsURL: url + "/stats"}
+}
+
+// requests returns how many list requests the server answered since the last call.
+func (s *pageServer) requests(tb testing.TB) int {
+	resp, err := s.client.Get(s.statsURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	n, _ := strconv.Atoi(string(b))
+	return n
+}
+
 func (s *pageServer) cloud() cloud.Configuration {
 	return cloud.Configuration{
-		ActiveDirectoryAuthorityHost: s.ts.URL + "/",
+		ActiveDirectoryAuthorityHost: s.url + "/",
 		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
-			cloud.ResourceManager: {Endpoint: s.ts.URL, Audience: s.ts.URL},
+			cloud.ResourceManager: {Endpoint: s.url, Audience: s.url},
 		},
 	}
 }
@@ -139,7 +217,7 @@ func (s *pageServer) cloud() cloud.Configuration {
 // ourClient returns this SDK's client for the server.
 func (s *pageServer) ourClient(tb testing.TB) *sentinel.Client {
 	c, err := sentinel.NewClient(sentinel.Workspace{SubscriptionID: subscription, ResourceGroup: group, Name: workspace}, fakeCred{},
-		&sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Cloud: s.cloud(), Transport: s.ts.Client()}})
+		&sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Cloud: s.cloud(), Transport: s.client}})
 	if err != nil {
 		tb.Fatal(err)
 	}
