@@ -266,3 +266,26 @@ func TestCommentDecoding(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"x","properties":{"message":"m","author":null}}`), &bare))
 	assert.True(t, bare.Author.IsZero())
 }
+
+// Ordered comment listings page by the sort key: every comment arrives once, in order, even
+// across pages (the emulator once lost the order's key between pages).
+func TestListCommentsOrderedAcrossPages(t *testing.T) {
+	env := newEnv(t)
+	ctx := context.Background()
+	id := env.srv.CreateIncident(map[string]any{"title": "t", "severity": "Low", "status": "New"})
+	var want []string
+	for i := range 7 {
+		env.clock.Advance(time.Minute)
+		env.srv.SetClock(env.clock.Now)
+		c, err := env.client.AddComment(ctx, id, fmt.Sprintf("note %d", i), nil)
+		require.NoError(t, err)
+		want = append([]string{c.Name}, want...)
+	}
+	got, err := env.client.ListComments(id, &sentinel.ListCommentsOptions{OrderBy: sentinel.OrderByCreatedDesc, Top: 3}).Collect(ctx, 0)
+	require.NoError(t, err)
+	var names []string
+	for _, c := range got {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, want, names)
+}

@@ -57,44 +57,12 @@ func (ws *workspace) child(inc *document, kind string) *collection {
 
 func (ws *workspace) comments(inc *document) *collection { return ws.child(inc, "comments") }
 
-// filtered applies the request's $filter and $orderby over paths to docs; on a bad
-// expression it answers 400 and reports false.
-func (c *call) filtered(docs []*document, paths map[string]bool) ([]*document, bool) {
-	q := c.r.URL.Query()
-	if f := q.Get("$filter"); f != "" {
-		expr, err := parseFilter(f, paths)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $filter: "+err.Error())
-			return nil, false
-		}
-		kept := docs[:0]
-		for _, d := range docs {
-			if expr.eval(d.obj) {
-				kept = append(kept, d)
-			}
-		}
-		docs = kept
-	}
-	if o := q.Get("$orderby"); o != "" {
-		keys, err := parseOrderBy(o, paths)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $orderby: "+err.Error())
-			return nil, false
-		}
-		sortDocs(docs, keys)
-	}
-	return docs, true
-}
-
 func (c *call) listComments() {
 	inc := c.parentIncident()
 	if inc == nil {
 		return
 	}
-	docs, ok := c.filtered(c.ws.comments(inc).sorted(), commentPaths)
-	if ok {
-		c.page(docs, 0)
-	}
+	c.list(c.ws.comments(inc).sorted(), commentPaths, 0)
 }
 
 func (c *call) putComment() {

@@ -12,9 +12,7 @@ func init() {
 			if inc == nil {
 				return
 			}
-			if docs, ok := c.filtered(c.ws.relations(inc).sorted(), relationPaths); ok {
-				c.page(docs, 0)
-			}
+			c.list(c.ws.relations(inc).sorted(), relationPaths, 0)
 		})
 		s.route("GET", "incidents/{incidentId}/relations/{relationName}", func(c *call) {
 			if inc := c.parentIncident(); inc != nil {
