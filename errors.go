@@ -97,16 +97,7 @@ func (e *ResponseError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	for _, d := range e.Details {
-		if d.Message != "" && d.Message != e.Message {
-			b.WriteString("; ")
-			if d.Code != "" {
-				b.WriteString(d.Code)
-				b.WriteString(": ")
-			}
-			b.WriteString(d.Message)
-		}
-	}
+	writeDetails(&b, e.Message, e.Details)
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
@@ -116,6 +107,20 @@ func (e *ResponseError) Error() string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// writeDetails appends the nested errors that add to message: "; Code: message" each.
+func writeDetails(b *strings.Builder, message string, details []ErrorDetail) {
+	for _, d := range details {
+		if d.Message != "" && d.Message != message {
+			b.WriteString("; ")
+			if d.Code != "" {
+				b.WriteString(d.Code)
+				b.WriteString(": ")
+			}
+			b.WriteString(d.Message)
+		}
+	}
 }
 
 // Unwrap returns the *azcore.ResponseError for the same response.

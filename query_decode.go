@@ -611,16 +611,7 @@ func (e *PartialResultError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	for _, d := range e.Details {
-		if d.Message != "" && d.Message != e.Message {
-			b.WriteString("; ")
-			if d.Code != "" {
-				b.WriteString(d.Code)
-				b.WriteString(": ")
-			}
-			b.WriteString(d.Message)
-		}
-	}
+	writeDetails(&b, e.Message, e.Details)
 	if e.RequestID != "" {
 		b.WriteString(" (request ID ")
 		b.WriteString(e.RequestID)
