@@ -160,6 +160,7 @@ func (s *pageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteByte('}')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	_, _ = w.Write(b.Bytes())
 }
 
