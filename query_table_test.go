@@ -738,8 +738,8 @@ func TestQueryDecodeCellSizes(t *testing.T) {
 		D json.RawMessage
 		V sentinel.Value
 	}
-	for _, n := range []int{1, 4095, 4096, 4097, 5000, 8193, 20_000, 65_537, 256<<10 - 1, 256 << 10, 256<<10 + 1, 1<<20 + 1} {
-		for _, small := range []int{0, 1, 50} { // small values before it part-fill the arena
+	for _, n := range []int{1, 4095, 4097, 5000, 20_000, 256 << 10, 256<<10 + 1} {
+		for _, small := range []int{0, 50} { // small values before it part-fill the arena
 			var b strings.Builder
 			b.WriteString(`{"tables":[{"name":"T","columns":[{"name":"N","type":"long"},{"name":"S","type":"string"},{"name":"D","type":"dynamic"},{"name":"V","type":"string"}],"rows":[`)
 			var want []row
