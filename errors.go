@@ -187,7 +187,20 @@ func (e *ArgumentError) Error() string {
 // Unwrap returns ErrInvalidArgument.
 func (e *ArgumentError) Unwrap() error { return ErrInvalidArgument }
 
+// maxArgEcho bounds how much of a string argument an *ArgumentError repeats: a caller's
+// 10,000-character value is not worth 10,000 characters of error message or log line.
+const maxArgEcho = 128
+
 func argError(name, format string, args ...any) error {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > maxArgEcho {
+			cut := maxArgEcho
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			args[i] = s[:cut] + "..."
+		}
+	}
 	return &ArgumentError{Name: name, Reason: fmt.Sprintf(format, args...)}
 }
 

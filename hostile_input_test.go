@@ -56,8 +56,10 @@ func idOps() map[string]struct {
 	}
 }
 
-func TestHostileIDsNeverReachAnotherResource(t *testing.T) {
-	rejected := map[string]string{
+// hostileRejectedIDs are IDs that every method taking an ID must refuse with an
+// *ArgumentError before sending anything, by a description.
+func hostileRejectedIDs() map[string]string {
+	return map[string]string{
 		"empty":               "",
 		"dot":                 ".",
 		"dot dot":             "..",
@@ -78,7 +80,12 @@ func TestHostileIDsNeverReachAnotherResource(t *testing.T) {
 		"only spaces":         "   ",
 		"dot dot with spaces": ".. ",
 	}
-	escaped := map[string]string{
+}
+
+// hostileEscapedIDs are IDs that are legal and must arrive as exactly one escaped path
+// segment: the ID and its escaped form.
+func hostileEscapedIDs() map[string]string {
+	return map[string]string{
 		"a?b":                    "a%3Fb",
 		"a#b":                    "a%23b",
 		"50%":                    "50%25",
@@ -102,6 +109,10 @@ func TestHostileIDsNeverReachAnotherResource(t *testing.T) {
 		"emoji🔥":                 "emoji%F0%9F%94%A5",
 		strings.Repeat("x", 256): strings.Repeat("x", 256),
 	}
+}
+
+func TestHostileIDsNeverReachAnotherResource(t *testing.T) {
+	rejected, escaped := hostileRejectedIDs(), hostileEscapedIDs()
 	ctx := context.Background()
 	for opName, op := range idOps() {
 		t.Run(opName, func(t *testing.T) {

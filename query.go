@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sentinel-go/sentinel/internal/iso8601"
 )
@@ -64,6 +65,19 @@ func (o *QueryOptions) build(kql string) (*queryBody, string, error) {
 	if strings.TrimSpace(kql) == "" {
 		return nil, "", argError("kql", "must not be empty")
 	}
+	if !utf8.ValidString(kql) {
+		// JSON would carry it with U+FFFD in place of the bad bytes: another query than the
+		// caller's would run, silently.
+		i := 0
+		for i < len(kql) {
+			r, size := utf8.DecodeRuneInString(kql[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nil, "", argError("kql", "is not valid UTF-8 (byte %d is 0x%02x); KQL text is UTF-8", i, kql[i])
+	}
 	body := &queryBody{Query: kql}
 	hasRange := !o.Start.IsZero() || !o.End.IsZero()
 	switch {
@@ -116,6 +130,9 @@ func (o *QueryOptions) build(kql string) (*queryBody, string, error) {
 // {endpoint}/v1/workspaces/{customerId}/query, authorized with a token for the Log Analytics
 // audience of the client's cloud, through the client's pipeline (429 waits honouring
 // Retry-After, retries, logging, tracing).
+//
+// The KQL text is sent byte for byte; it must be valid UTF-8 (an *ArgumentError otherwise,
+// since JSON would replace the invalid bytes and run another query).
 //
 // The API addresses the workspace by its GUID (customerId). Query uses
 // QueryOptions.WorkspaceID or Workspace.CustomerID; when both are empty it reads the GUID

@@ -641,7 +641,9 @@ func (a *arena) alloc(n int) (chunk, off int, b []byte) {
 		if a.next < arenaMinChunk {
 			a.next = arenaMinChunk
 		}
-		c = make([]byte, a.next)
+		// The next chunk, or a chunk of the value's size when the value is larger (at most
+		// arenaMaxChunk/4, so its offsets still fit).
+		c = make([]byte, max(a.next, n))
 		a.chunks = append(a.chunks, c)
 		a.cur, a.used = len(a.chunks)-1, 0
 		if a.next < arenaMaxChunk {

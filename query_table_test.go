@@ -727,3 +727,47 @@ func TestQueryDecodeSizeLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 200, res.PrimaryResult().Len())
 }
+
+// TestQueryDecodeCellSizes is a regression test: a value larger than the arena's next chunk
+// but not large enough for a chunk of its own (4 KiB to 256 KiB, a long command line or an
+// alert's ExtendedProperties) made the decoder slice past its chunk and panic.
+func TestQueryDecodeCellSizes(t *testing.T) {
+	type row struct {
+		N int
+		S string
+		D json.RawMessage
+		V sentinel.Value
+	}
+	for _, n := range []int{1, 4095, 4097, 5000, 20_000, 256 << 10, 256<<10 + 1} {
+		for _, small := range []int{0, 50} { // small values before it part-fill the arena
+			var b strings.Builder
+			b.WriteString(`{"tables":[{"name":"T","columns":[{"name":"N","type":"long"},{"name":"S","type":"string"},{"name":"D","type":"dynamic"},{"name":"V","type":"string"}],"rows":[`)
+			var want []row
+			for i := range small {
+				b.WriteString(`[` + strconv.Itoa(-i) + `,"s","[1]","s"],`)
+				want = append(want, row{N: -i, S: "s", D: json.RawMessage("[1]")})
+			}
+			s := strings.Repeat("x", n)
+			d := `[` + strings.Repeat(`"y",`, n/4) + `0]`
+			b.WriteString(`[` + strconv.Itoa(n) + `,"` + s + `",` + d + `,"` + s + `"],[0,"","[]",""]]}]}`)
+			want = append(want, row{N: n, S: s, D: json.RawMessage(d)}, row{D: json.RawMessage("[]")})
+			body := b.String()
+
+			res, err := sentinel.DecodeQueryResponse(strings.NewReader(body))
+			require.NoError(t, err)
+			stored, err := sentinel.DecodeTable[row](res.PrimaryResult())
+			require.NoError(t, err)
+			streamed, _, err := sentinel.DecodeQueryResponseInto[row](strings.NewReader(body))
+			require.NoError(t, err)
+			for _, got := range [][]row{stored, streamed} {
+				require.Len(t, got, len(want))
+				for i := range want {
+					require.Equal(t, want[i].N, got[i].N)
+					require.Equal(t, want[i].S, got[i].S, "size %d, row %d", n, i)
+					require.Equal(t, string(want[i].D), string(got[i].D), "size %d, row %d", n, i)
+					require.Equal(t, want[i].S, got[i].V.String(), "size %d, row %d", n, i)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sentineltest
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -12,15 +13,7 @@ func init() {
 			if inc == nil {
 				return
 			}
-			d := c.ws.details(inc)
-			var b strings.Builder
-			b.WriteString(`{"entities":`)
-			b.Write(orEmptyArray(d.entities))
-			b.WriteString(`,"metaData":`)
-			meta, _ := json.Marshal(entityCounts(d.entities))
-			b.Write(meta)
-			b.WriteString("}")
-			c.write(200, []byte(b.String()))
+			c.write(200, c.ws.details(inc).entitiesResponse())
 		})
 	})
 }
@@ -29,6 +22,24 @@ func init() {
 // the service returns so that tests can serve payloads of any shape.
 type incidentDetails struct {
 	entities, alerts, bookmarks []byte
+	entitiesResp                []byte // the answer of POST .../entities, built when entities change
+}
+
+// entitiesResponse returns the answer of POST .../entities. It is built when the entities
+// are set, not per request: a test may serve tens of thousands of entities, and the emulator
+// runs in the test's process, where its memory and time count too.
+func (d *incidentDetails) entitiesResponse() []byte {
+	if d.entitiesResp == nil {
+		var b bytes.Buffer
+		b.WriteString(`{"entities":`)
+		b.Write(orEmptyArray(d.entities))
+		b.WriteString(`,"metaData":`)
+		meta, _ := json.Marshal(entityCounts(d.entities))
+		b.Write(meta)
+		b.WriteString("}")
+		d.entitiesResp = b.Bytes()
+	}
+	return d.entitiesResp
 }
 
 // details returns the sub-resource data of an incident, creating it. It lives in a
@@ -105,6 +116,8 @@ func (d *WorkspaceData) setDetails(incident string, f func(*incidentDetails)) bo
 	}
 	det := d.ws.details(inc)
 	f(det)
+	det.entitiesResp = nil
+	det.entitiesResponse()
 	d.ws.syncCounts(inc, det)
 	return true
 }
@@ -146,6 +159,8 @@ func (d *WorkspaceData) SeedIncidentDetails(incident string) bool {
 	det.entities, _ = json.Marshal(entities)
 	det.alerts, _ = json.Marshal(alerts)
 	det.bookmarks, _ = json.Marshal(bookmarks)
+	det.entitiesResp = nil
+	det.entitiesResponse()
 	d.ws.syncCounts(inc, det)
 	ad := inc.props()["additionalData"].(map[string]any)
 	ad["alertProductNames"] = []any{"Microsoft Defender for Endpoint", "Microsoft Defender for Office 365"}
