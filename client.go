@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -534,15 +535,33 @@ var (
 	okDelete = []int{http.StatusOK, http.StatusNoContent}
 )
 
-// call sends r and decodes the JSON body into out (nil discards it).
+// call sends r and decodes the JSON body into out (nil discards it). When the call fails,
+// what out points to is reset to its zero value: no partial result goes with an error, also
+// when the body failed after some of it was decoded.
 func (c *Client) call(ctx context.Context, r *request, out any) error {
-	return c.exchange(ctx, r, func(resp *http.Response) error {
+	err := c.exchange(ctx, r, func(resp *http.Response) error {
 		if out == nil {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 			return nil
 		}
 		return decodeResponse(resp, out)
 	})
+	if err != nil && out != nil {
+		resetOut(out)
+	}
+	return err
+}
+
+// resetOut sets what out points to to its zero value. A decoding adapter that writes
+// elsewhere (kinded) resets its target itself.
+func resetOut(out any) {
+	if r, ok := out.(interface{ reset() }); ok {
+		r.reset()
+		return
+	}
+	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
 }
 
 // exchange sends r and hands the response to consume, which reads and decodes the body; the

@@ -283,17 +283,19 @@ func EnrichEntities(list []Entity) []EnrichedEntity {
 		}
 	}
 
-	// Keys, unique in the result.
-	used := map[string]int{}
+	// Keys, unique in the result: the second entity with a key gets "#2", and so on, past
+	// any key taken already (a value may itself end in "#2").
+	used := map[string]bool{}
+	next := map[string]int{} // the next suffix to try after a key
 	for g := range out {
 		ee := &out[g]
-		k := string(ee.Kind) + ":" + keyForm(ee.Kind, ee.Value)
-		if n := used[k]; n > 0 {
-			used[k] = n + 1
-			k += "#" + strconv.Itoa(n+1)
-		} else {
-			used[k] = 1
+		base := string(ee.Kind) + ":" + keyForm(ee.Kind, ee.Value)
+		k := base
+		for n := max(next[base], 2); used[k]; n++ {
+			k = base + "#" + strconv.Itoa(n)
+			next[base] = n + 1
 		}
+		used[k] = true
 		ee.Key = k
 		if ee.DisplayName == "" {
 			ee.DisplayName = ee.Value

@@ -285,6 +285,33 @@ func TestEnrichEdgeCases(t *testing.T) {
 	assert.Empty(t, got[0].Relations)
 }
 
+// TestEnrichKeysUnique is a regression test: the second of two files with the same path on
+// different hosts got the key "...a.exe#2", which a third file named "a.exe#2" got too, so
+// that relations to either were ambiguous.
+func TestEnrichKeysUnique(t *testing.T) {
+	got := sentinel.EnrichEntities(entitiesFrom(t,
+		`{"id":"h1","kind":"Host","properties":{"hostName":"one"}}`,
+		`{"id":"h2","kind":"Host","properties":{"hostName":"two"}}`,
+		`{"id":"f1","kind":"File","properties":{"directory":"C:\\x","fileName":"a.exe","hostEntityId":"h1"}}`,
+		`{"id":"f2","kind":"File","properties":{"directory":"C:\\x","fileName":"a.exe","hostEntityId":"h2"}}`,
+		`{"id":"f3","kind":"File","properties":{"directory":"C:\\x","fileName":"a.exe#2"}}`,
+		`{"id":"f4","kind":"File","properties":{"directory":"C:\\x","fileName":"a.exe","hostEntityId":"h3"}}`,
+		`{"id":"p","kind":"Process","properties":{"processId":"1","imageFileEntityId":"f3","hostEntityId":"h1"}}`,
+	))
+	var keys []string
+	for _, e := range got {
+		keys = append(keys, e.Key)
+	}
+	assert.Equal(t, []string{`Host:one`, `Host:two`, `File:c:\x\a.exe`, `File:c:\x\a.exe#2`, `File:c:\x\a.exe#2#2`, `File:c:\x\a.exe#3`, `Process:1`}, keys)
+	proc := got[len(got)-1]
+	for _, r := range proc.Relations {
+		if r.Role == sentinel.RoleImageFile {
+			assert.Equal(t, `File:c:\x\a.exe#2#2`, r.Key, "the relation names the right file")
+			assert.Equal(t, `C:\x\a.exe#2`, r.Value)
+		}
+	}
+}
+
 func TestListEnrichedEntities(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)

@@ -160,6 +160,12 @@ type kinded[T comparable] struct {
 	unknown func(raw []byte) (T, error)
 }
 
+// reset sets the target to its zero value; c.call resets it when the call fails.
+func (k kinded[T]) reset() {
+	var zero T
+	*k.out = zero
+}
+
 func (k kinded[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeKinded(dec, k.out, k.newKind, k.unknown)
 }
