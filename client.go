@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -101,6 +100,7 @@ type Client struct {
 	origins    *originPolicy
 	clock      pipeline.Clock // the throttling policy's clock, also for Retry-After dates in errors
 	retry      policy.RetryOptions
+	queryRetry policy.RetryOptions // azcore's form, for policy.WithRetryOptions
 	workspaceGUID
 }
 
@@ -221,6 +221,10 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 		retry.StatusCodes = codes
 	}
 	o.Retry = retry
+	// A query that outlived its server timeout answers 504; sending it again would run the
+	// same long query again, so queries are not retried on 504.
+	c.queryRetry = retry
+	c.queryRetry.StatusCodes = slices.DeleteFunc(slices.Clone(retry.StatusCodes), func(s int) bool { return s == http.StatusGatewayTimeout })
 	c.retry = retry
 	switch {
 	case c.retry.MaxRetries == 0:
@@ -270,7 +274,7 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 		"/resourceGroups/" + url.PathEscape(ws.ResourceGroup) +
 		"/providers/Microsoft.OperationalInsights/workspaces/" + url.PathEscape(ws.Name) +
 		"/providers/Microsoft.SecurityInsights"
-	c.workspaceGUID.id = ws.CustomerID
+	c.workspaceGUID = workspaceGUID{lock: make(chan struct{}, 1), id: ws.CustomerID}
 	return c, nil
 }
 
@@ -283,10 +287,12 @@ func retryBase(r policy.RetryOptions) time.Duration {
 	return 800 * time.Millisecond // azcore's default
 }
 
-// workspaceGUID caches the workspace's customerId for the Log Analytics query API.
+// workspaceGUID caches the workspace's customerId for the Log Analytics query API. lock is
+// a one-slot semaphore rather than a mutex, so that a caller waiting for another's lookup can
+// give up when its context ends.
 type workspaceGUID struct {
-	mu sync.Mutex
-	id string
+	lock chan struct{}
+	id   string
 }
 
 func parseEndpoint(name, s string) (*url.URL, error) {

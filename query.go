@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/sentinel-go/sentinel/internal/iso8601"
 )
 
@@ -208,7 +210,7 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 	if prefer != "" {
 		r.header = http.Header{"Prefer": {prefer}}
 	}
-	resp, err := c.send(ctx, r)
+	resp, err := c.send(policy.WithRetryOptions(ctx, c.queryRetry), r)
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +228,12 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}
 func (c *Client) workspaceID(ctx context.Context) (string, error) {
 	g := &c.workspaceGUID
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	select {
+	case g.lock <- struct{}{}:
+	case <-ctx.Done():
+		return "", fmt.Errorf("sentinel: waiting for the workspace GUID lookup: %w", ctx.Err())
+	}
+	defer func() { <-g.lock }()
 	if g.id != "" {
 		return g.id, nil
 	}

@@ -541,3 +541,60 @@ func TestQueryCustomCloudWithoutLogAnalytics(t *testing.T) {
 	assert.Equal(t, "ClientOptions.Cloud", ae.Name)
 	assert.Empty(t, tr.reqs)
 }
+
+// A query that outlived its server timeout (504) is not sent again: it would run as long
+// again. Other 5xx answers are retried as usual.
+func TestQueryNotRetriedOnGatewayTimeout(t *testing.T) {
+	env := newEnv(t)
+	env.srv.SetQueryResult("SigninLogs | take 1", sentineltest.QueryResponse{Tables: []sentineltest.QueryTable{}})
+	isQuery := func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/query") }
+
+	env.srv.Fail(sentineltest.Fault{Status: http.StatusGatewayTimeout, Match: isQuery, Times: 3})
+	_, err := env.client.Query(context.Background(), "SigninLogs | take 1", nil)
+	require.ErrorIs(t, err, sentinel.ErrServer)
+	assert.Len(t, queryRequests(env.srv), 1)
+	env.srv.ClearFaults()
+
+	env.srv.ResetRequests()
+	env.srv.Fail(sentineltest.Fault{Status: http.StatusServiceUnavailable, Match: isQuery})
+	_, err = env.client.Query(context.Background(), "SigninLogs | take 1", nil)
+	require.NoError(t, err)
+	assert.Len(t, queryRequests(env.srv), 2)
+
+	// Other calls still retry 504.
+	id := env.srv.SeedIncidents(1)[0]
+	env.srv.Fail(sentineltest.Fault{Status: http.StatusGatewayTimeout})
+	_, err = env.client.GetIncident(context.Background(), id, nil)
+	require.NoError(t, err)
+}
+
+// A caller waiting for another caller's GUID lookup gives up when its own context ends.
+func TestQueryGUIDLookupWaitIsCancellable(t *testing.T) {
+	env := newEnvWithoutGUID(t)
+	env.srv.Fail(sentineltest.Fault{Action: sentineltest.Stall, Match: func(r *http.Request) bool { return r.Method == http.MethodGet }})
+	started := make(chan struct{})
+	var once sync.Once
+	env.srv.OnRequest(func(r sentineltest.Request) {
+		if r.Method == http.MethodGet {
+			once.Do(func() { close(started) })
+		}
+	})
+	slowCtx, cancelSlow := context.WithCancel(context.Background())
+	defer cancelSlow()
+	slowDone := make(chan error, 1)
+	go func() {
+		_, err := env.client.Query(slowCtx, "SecurityAlert", nil)
+		slowDone <- err
+	}()
+	<-started
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	begin := time.Now()
+	_, err := env.client.Query(ctx, "SecurityAlert", nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(begin), 2*time.Second)
+
+	cancelSlow()
+	require.Error(t, <-slowDone)
+}
