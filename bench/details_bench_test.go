@@ -261,6 +261,31 @@ func BenchmarkKQLDecode(b *testing.B) {
 		}
 		perRow(b, mallocs()-m)
 	})
+	b.Run("raw-tokenize-encoding-json", func(b *testing.B) {
+		client := ts.Client()
+		b.ReportAllocs()
+		m := mallocs()
+		for b.Loop() {
+			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/workspaces/"+guid+"/query", strings.NewReader(`{"query":"x"}`))
+			req.Header.Set("Authorization", "Bearer bench-token")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dec := json.NewDecoder(resp.Body)
+			dec.UseNumber()
+			for {
+				if _, err := dec.Token(); err != nil {
+					if err != io.EOF {
+						b.Fatal(err)
+					}
+					break
+				}
+			}
+			resp.Body.Close()
+		}
+		perRow(b, mallocs()-m)
+	})
 	b.Run("raw-tokenize", func(b *testing.B) {
 		client := ts.Client()
 		b.ReportAllocs()
