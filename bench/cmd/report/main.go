@@ -69,7 +69,7 @@ func main() {
 			us = []string{"ns/op", "allocs/op"}
 		}
 		fmt.Printf("\n%s\n", g)
-		fmt.Printf("  %-22s", "client")
+		fmt.Printf("  %-28s", "client")
 		for _, u := range us {
 			fmt.Printf(" %16s", u)
 		}
@@ -79,7 +79,7 @@ func main() {
 			if k.group != g {
 				continue
 			}
-			fmt.Printf("  %-22s", k.client)
+			fmt.Printf("  %-28s", k.client)
 			for _, u := range us {
 				v, _ := med(k, u)
 				if u == "ns/op" && g == "RoundTrips" {
