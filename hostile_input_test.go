@@ -377,6 +377,7 @@ func TestHostileOddPayloads(t *testing.T) {
 				assert.True(t, inc.CreatedTime.IsZero())
 			}},
 		{name: "wrong type for a known field", body: `{` + base + `"labels":"phishing"}}`, wantErr: `/properties/labels`},
+		{name: "a label that is not an object", body: `{` + base + `"labels":[{"labelName":"a"},"phishing"]}}`, wantErr: `/properties/labels: want a label object`},
 		{name: "time that is not a time", body: `{` + base + `"createdTimeUtc":"yesterday"}}`, wantErr: `yesterday`},
 		{name: "a 1 MiB title", body: `{` + base + `"description":"` + strings.Repeat("é", 1<<19) + `"}}`,
 			check: func(t *testing.T, inc sentinel.Incident) { assert.Len(t, inc.Description, 1<<20) }},

@@ -163,20 +163,33 @@ func (d *incidentDecoder) setCount(dst *int, raw jsontext.Value) error {
 	return nil
 }
 
+// open reads the start of an object ('{') or array ('[') at the decoder; null reports a
+// JSON null in its place, which is consumed.
+func open(dec *jsontext.Decoder, kind jsontext.Kind) (null bool, err error) {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		return true, err
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return false, err
+	}
+	if tok.Kind() != kind {
+		what := "an object"
+		if kind == '[' {
+			what = "an array"
+		}
+		return false, fmt.Errorf("want %s, got %s", what, tok.Kind())
+	}
+	return false, nil
+}
+
 // object calls member for each member of the object at the decoder, with the quoted name.
 // The name is a copy that stays valid while member reads the value (the decoder's own
 // buffer is not), until member decodes a nested object.
 func (d *incidentDecoder) object(dec *jsontext.Decoder, member func(name []byte) error) error {
-	if dec.PeekKind() == 'n' {
-		_, err := dec.ReadToken()
+	if null, err := open(dec, '{'); null || err != nil {
 		return err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != '{' {
-		return fmt.Errorf("want an object, got %s", tok.Kind())
 	}
 	if d.depth == len(d.names) {
 		return fmt.Errorf("nested too deeply")
@@ -201,23 +214,15 @@ func (d *incidentDecoder) object(dec *jsontext.Decoder, member func(name []byte)
 		}
 		return err
 	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return err
 }
 
-// strings reads an array of strings into spans and returns how many.
+// stringArray reads an array of strings into spans and returns how many.
 func (d *incidentDecoder) stringArray(dec *jsontext.Decoder) (int, error) {
 	d.spans = d.spans[:0]
-	if dec.PeekKind() == 'n' {
-		_, err := dec.ReadToken()
+	if null, err := open(dec, '['); null || err != nil {
 		return 0, err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return 0, err
-	}
-	if tok.Kind() != '[' {
-		return 0, fmt.Errorf("want an array, got %s", tok.Kind())
 	}
 	for dec.PeekKind() != ']' {
 		raw, err := dec.ReadValue()
@@ -233,7 +238,7 @@ func (d *incidentDecoder) stringArray(dec *jsontext.Decoder) (int, error) {
 		}
 		d.spans = append(d.spans, sp)
 	}
-	_, err = dec.ReadToken()
+	_, err := dec.ReadToken()
 	return len(d.spans), err
 }
 
@@ -475,16 +480,8 @@ func fieldName(quoted []byte) string {
 
 func (d *incidentDecoder) decodeLabels(dec *jsontext.Decoder, inc *Incident) error {
 	d.labels = d.labels[:0]
-	if dec.PeekKind() == 'n' {
-		_, err := dec.ReadToken()
+	if null, err := open(dec, '['); null || err != nil {
 		return err
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != '[' {
-		return fmt.Errorf("want an array, got %s", tok.Kind())
 	}
 	for dec.PeekKind() == '{' {
 		var l labelSpan
@@ -512,6 +509,9 @@ func (d *incidentDecoder) decodeLabels(dec *jsontext.Decoder, inc *Incident) err
 			return err
 		}
 		d.labels = append(d.labels, l)
+	}
+	if k := dec.PeekKind(); k != ']' && k != 0 {
+		return fmt.Errorf("want a label object, got %s", k)
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return err
