@@ -145,6 +145,56 @@ func TestErrorMapping(t *testing.T) {
 	}
 }
 
+// TestErrorObjectInSuccessMatchesItsStatus: an error object in a 200 answer (ARM and Log
+// Analytics both send some) is classified like the status its code stands for, for a resource
+// read and for a query.
+func TestErrorObjectInSuccessMatchesItsStatus(t *testing.T) {
+	tests := []struct {
+		code string
+		want error
+	}{
+		{"BadRequest", sentinel.ErrBadRequest},
+		{"BadArgumentError", sentinel.ErrBadRequest},
+		{"InvalidAuthenticationToken", sentinel.ErrUnauthorized},
+		{"AuthorizationFailed", sentinel.ErrForbidden},
+		{"InsufficientAccessError", sentinel.ErrForbidden},
+		{"ResourceNotFound", sentinel.ErrNotFound},
+		{"WorkspaceNotFoundError", sentinel.ErrNotFound},
+		{"Conflict", sentinel.ErrConflict},
+		{"PreconditionFailed", sentinel.ErrConflict},
+		{"TooManyRequests", sentinel.ErrThrottled},
+		{"InternalServerError", sentinel.ErrServer},
+		{"internalServerError", sentinel.ErrServer},
+		{"InternalError", sentinel.ErrServer},
+		{"ServiceUnavailable", sentinel.ErrServer},
+		{"ServiceError", sentinel.ErrServer},
+		{"GatewayTimeout", sentinel.ErrServer},
+		{"SomethingNew", nil},
+	}
+	all := []error{sentinel.ErrBadRequest, sentinel.ErrUnauthorized, sentinel.ErrForbidden, sentinel.ErrNotFound, sentinel.ErrConflict, sentinel.ErrThrottled, sentinel.ErrServer, sentinel.ErrInvalidArgument}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			body := fmt.Sprintf(`{"error":{"code":%q,"message":"said in a 200"}}`, tt.code)
+			c, _ := stubEnv(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			})
+			ctx := context.Background()
+			_, getErr := c.GetIncident(ctx, "x", nil)
+			_, queryErr := c.Query(ctx, "SecurityIncident", &sentinel.QueryOptions{WorkspaceID: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"})
+			for name, err := range map[string]error{"GetIncident": getErr, "Query": queryErr} {
+				var re *sentinel.ResponseError
+				require.ErrorAs(t, err, &re, name)
+				assert.Equal(t, http.StatusOK, re.StatusCode, name)
+				assert.Equal(t, tt.code, re.ErrorCode, name)
+				for _, e := range all {
+					assert.Equal(t, e == tt.want, errors.Is(err, e), "%s: errors.Is(err, %v)", name, e)
+				}
+			}
+		})
+	}
+}
+
 func TestErrorBodies(t *testing.T) {
 	tests := []struct {
 		name, ctype, body string

@@ -19,9 +19,10 @@ import (
 	"github.com/sentinel-go/sentinel/internal/pipeline"
 )
 
-// Errors for errors.Is. A *ResponseError matches the one that fits its HTTP status (or, for a
-// success status whose body is an error object, its error code); an *ArgumentError matches
-// ErrInvalidArgument.
+// Errors for errors.Is. A *ResponseError matches the one that fits its HTTP status; an error
+// object inside a success response (200 with {"error": ...}) matches the one of the status its
+// code stands for ("NotFound" as 404, "InternalServerError" as 500), so both forms of an error
+// classify alike. An *ArgumentError matches ErrInvalidArgument.
 var (
 	// ErrInvalidArgument: a caller-supplied value was rejected before any request was sent.
 	ErrInvalidArgument = errors.New("sentinel: invalid argument")
@@ -137,7 +138,13 @@ func (e *ResponseError) Is(target error) bool {
 }
 
 func (e *ResponseError) class() error {
-	switch e.StatusCode {
+	status := e.StatusCode
+	if status < 300 {
+		// An error object in a success response: classify it as the status its code stands
+		// for, so that it matches what the same error with its own status would.
+		status = codeStatus(e.ErrorCode)
+	}
+	switch status {
 	case http.StatusBadRequest:
 		return ErrBadRequest
 	case http.StatusUnauthorized:
@@ -151,24 +158,33 @@ func (e *ResponseError) class() error {
 	case http.StatusTooManyRequests:
 		return ErrThrottled
 	}
-	if e.StatusCode >= 500 {
+	if status >= 500 {
 		return ErrServer
 	}
-	switch e.ErrorCode { // an error object in a success response
-	case "NotFound", "ResourceNotFound", "ResourceGroupNotFound", "PathNotFoundError":
-		return ErrNotFound
-	case "Conflict":
-		return ErrConflict
-	case "TooManyRequests", "ThrottledError":
-		return ErrThrottled
-	case "AuthorizationFailed", "InsufficientAccessError":
-		return ErrForbidden
-	case "AuthenticationFailed", "InvalidAuthenticationToken", "InvalidAuthenticationTokenAudience":
-		return ErrUnauthorized
-	case "BadRequest", "BadArgumentError", "InvalidRequestContent":
-		return ErrBadRequest
-	}
 	return nil
+}
+
+// codeStatuses maps the ARM and Log Analytics error codes (lower-cased) to the HTTP status
+// each stands for. Error objects inside success responses are classified through it.
+var codeStatuses = map[string]int{
+	"badrequest": 400, "badargumenterror": 400, "invalidrequestcontent": 400, "invalidparameter": 400,
+	"semanticerror": 400, "syntaxerror": 400, "invalidapiversionparameter": 400,
+	"unauthorized": 401, "authenticationfailed": 401, "invalidauthenticationtoken": 401,
+	"invalidauthenticationtokenaudience": 401, "expiredauthenticationtoken": 401,
+	"forbidden": 403, "authorizationfailed": 403, "insufficientaccesserror": 403, "linkedauthorizationfailed": 403,
+	"notfound": 404, "resourcenotfound": 404, "resourcegroupnotfound": 404, "subscriptionnotfound": 404,
+	"pathnotfounderror": 404, "workspacenotfounderror": 404,
+	"conflict": 409, "preconditionfailed": 412,
+	"toomanyrequests": 429, "throttlederror": 429, "throttled": 429,
+	"internalservererror": 500, "internalerror": 500, "serviceerror": 500, "servererror": 500,
+	"badgateway": 502, "serviceunavailable": 503, "serverbusy": 503,
+	"gatewaytimeout": 504, "servertimeout": 504, "gatewaytimeouterror": 504,
+}
+
+// codeStatus returns the HTTP status an error code stands for, or 0 for a code it does not
+// know.
+func codeStatus(code string) int {
+	return codeStatuses[strings.ToLower(code)]
 }
 
 // ArgumentError reports a caller-supplied value that was rejected before any request was
