@@ -97,17 +97,17 @@ type Client struct {
 	logs       service
 	prefix     string // escaped path of the workspace's Microsoft.SecurityInsights provider
 	tracer     tracing.Tracer
-	origins    *originPolicy
 	clock      pipeline.Clock // the throttling policy's clock, also for Retry-After dates in errors
 	retry      policy.RetryOptions
 	queryRetry policy.RetryOptions // azcore's form, for policy.WithRetryOptions
 	workspaceGUID
 }
 
-// service is one endpoint with its own pipeline (token audience).
+// service is one token audience: its endpoint and its own pipeline, pinned to the endpoint's
+// origin.
 type service struct {
 	endpoint *url.URL // scheme://host[/base path]
-	pl       runtime.Pipeline
+	pl       *pipeline.Pipeline
 }
 
 type knownCloud struct {
@@ -196,14 +196,12 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if c.arm.endpoint, err = parseEndpoint("ARM", armEndpoint); err != nil {
 		return nil, err
 	}
-	c.origins = &originPolicy{allowed: []string{pipeline.Origin(c.arm.endpoint)}}
 	// A custom cloud may name no Log Analytics endpoint; only queries need one.
 	logsEndpoint, logsAudience, logsErr := resolveCloud(o.Cloud, LogAnalyticsService)
 	if logsErr == nil {
 		if c.logs.endpoint, err = parseEndpoint(string(LogAnalyticsService), logsEndpoint); err != nil {
 			return nil, err
 		}
-		c.origins.allowed = append(c.origins.allowed, pipeline.Origin(c.logs.endpoint))
 	}
 
 	// azcore's retry policy handles 408, 5xx and transport errors; 429 belongs to the
@@ -236,36 +234,29 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if o.ThrottleBudget < 0 {
 		throttle.MaxRetries = 0
 	}
-	build := func(audience string, limit bool) (runtime.Pipeline, tracing.Tracer, error) {
-		perRetry := []policy.Policy{}
-		if limit && o.RateLimiter != nil {
-			perRetry = append(perRetry, pipeline.RateLimitPolicy{Limiter: o.RateLimiter.l})
-		}
-		scope := strings.TrimSuffix(audience, "/") + "/.default"
-		if strings.HasSuffix(audience, "/") {
-			scope = audience + "/.default" // ARM's documented audiences end in "/": ".../.default" becomes "//.default"
-		}
-		perRetry = append(perRetry, runtime.NewBearerTokenPolicy(cred, []string{scope}, nil))
-		az, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
-			PerCall:  []policy.Policy{c.origins, throttle},
-			PerRetry: perRetry,
-			AllowedHeaders: []string{
-				"x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads",
-				"x-ms-ratelimit-remaining-subscription-writes", "Retry-After", "retry-after-ms", "x-ms-retry-after-ms",
-			},
-			AllowedQueryParameters: []string{"$top", "$orderby"},
-			Tracing:                runtime.TracingOptions{Namespace: "Microsoft.SecurityInsights"},
-		}, &o.ClientOptions)
-		if err != nil {
-			return runtime.Pipeline{}, tracing.Tracer{}, err
-		}
-		return az.Pipeline(), az.Tracer(), nil
+	// One pipeline per token audience, each pinned to its own origin: the ARM token never
+	// goes to the Log Analytics host and the other way round.
+	shared := pipeline.Options{
+		Module: moduleName, Version: moduleVersion, Credential: cred, Client: &o.ClientOptions,
+		PerCall: []policy.Policy{throttle},
+		AllowedHeaders: []string{
+			"x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads",
+			"x-ms-ratelimit-remaining-subscription-writes", "Retry-After", "retry-after-ms", "x-ms-retry-after-ms",
+		},
+		AllowedQueryParameters: []string{"$top", "$orderby"},
+		TracingNamespace:       "Microsoft.SecurityInsights",
+		Refuse:                 refuseForeign,
 	}
-	if c.arm.pl, c.tracer, err = build(armAudience, true); err != nil {
+	armOpts := shared
+	if o.RateLimiter != nil { // the rate limit is ARM's
+		armOpts.PerRetry = []policy.Policy{pipeline.RateLimitPolicy{Limiter: o.RateLimiter.l}}
+	}
+	if c.arm.pl, err = pipeline.New(pipeline.Audience{Name: "Azure Resource Manager", Endpoint: c.arm.endpoint, Scope: pipeline.Scope(armAudience)}, armOpts); err != nil {
 		return nil, err
 	}
+	c.tracer = c.arm.pl.Tracer
 	if c.logs.endpoint != nil {
-		if c.logs.pl, _, err = build(logsAudience, false); err != nil {
+		if c.logs.pl, err = pipeline.New(pipeline.Audience{Name: "Log Analytics", Endpoint: c.logs.endpoint, Scope: pipeline.Scope(logsAudience)}, shared); err != nil {
 			return nil, err
 		}
 	}
@@ -338,42 +329,28 @@ func (o *ClientOptions) transport() (policy.Transporter, error) {
 // the Authorization header is never replayed to another URL.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// originPolicy refuses every request whose origin (scheme, host, port) is not one of the
-// client's endpoints. It runs before the retry and bearer-token policies, so a refused
-// request is never authorized and never sent.
-type originPolicy struct{ allowed []string }
-
-func (p *originPolicy) check(u *url.URL) error {
-	o := pipeline.Origin(u)
-	for _, a := range p.allowed {
-		if a == o {
-			return nil
-		}
-	}
-	clean := *u
-	clean.RawQuery, clean.Fragment, clean.User = "", "", nil
-	return &ForeignOriginError{URL: clean.String(), Allowed: append([]string(nil), p.allowed...)}
-}
-
-func (p *originPolicy) Do(req *policy.Request) (*http.Response, error) {
-	if err := p.check(req.Raw().URL); err != nil {
-		return nil, err
-	}
-	return req.Next()
-}
-
 // ForeignOriginError reports a URL (typically a nextLink) on another scheme, host or port
-// than the client's endpoints. The client refused it: no request was sent and the bearer
+// than the endpoint of the token audience it was meant for. Each audience (Azure Resource
+// Manager, Log Analytics) has its own pipeline that sends its token to its own origin only,
+// so an ARM link to the Log Analytics host is refused too. No request was sent and the bearer
 // token did not leave the process.
 type ForeignOriginError struct {
 	// URL is the refused URL without its query.
 	URL string
-	// Allowed are the origins the client sends credentials to.
+	// Audience names the token that was to be sent: "Azure Resource Manager" or
+	// "Log Analytics".
+	Audience string
+	// Allowed is the origin that token goes to.
 	Allowed []string
 }
 
 func (e *ForeignOriginError) Error() string {
-	return "sentinel: refusing to send credentials to " + e.URL + ": the client only talks to " + strings.Join(e.Allowed, " and ")
+	return "sentinel: refusing to send credentials to " + e.URL + ": the " + e.Audience + " token only goes to " + strings.Join(e.Allowed, " and ")
+}
+
+// refuseForeign is the pipelines' error for a URL outside their audience's origin.
+func refuseForeign(clean string, a *pipeline.Audience, allowed string) error {
+	return &ForeignOriginError{URL: clean, Audience: a.Name, Allowed: []string{allowed}}
 }
 
 // NonRetriable tells azcore's retry policy not to retry.
@@ -497,7 +474,7 @@ func (c *Client) send(ctx context.Context, r *request) (resp *http.Response, err
 	if err != nil {
 		return nil, fmt.Errorf("sentinel: %s %s: %w", r.method, cleanURL(u), err)
 	}
-	if err := c.origins.check(req.Raw().URL); err != nil {
+	if err := svc.pl.Check(req.Raw().URL); err != nil {
 		return nil, err
 	}
 	runtime.SkipBodyDownload(req) // bodies are stream-decoded

@@ -20,7 +20,8 @@ import (
 //
 // A Pager follows each page's nextLink verbatim: it never adds api-version, $filter or any
 // other parameter to it. It refuses a nextLink on another scheme, host or port than the
-// client's endpoint with a *ForeignOriginError, so the bearer token never leaves for it, and
+// endpoint of the list's token audience with a *ForeignOriginError, so the bearer token never
+// leaves for it (not even for the client's other audience's host), and
 // it ends with an error when the service repeats a link it already followed. After any error
 // the Pager is finished: More reports false and NextPage returns the same error. It keeps
 // only the current page in memory; a page is at most 64 MiB and 50,000 items, and a page
@@ -87,15 +88,15 @@ func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
 		if err != nil {
 			return nil, p.fail(fmt.Errorf("sentinel: invalid nextLink %q", cleanURL(p.link)))
 		}
+		svc := p.first.service
+		if svc == nil {
+			svc = &p.c.arm
+		}
 		if !u.IsAbs() { // a relative link is relative to the endpoint
-			svc := p.first.service
-			if svc == nil {
-				svc = &p.c.arm
-			}
 			u = svc.endpoint.ResolveReference(u)
 			p.link = u.String()
 		}
-		if err := p.c.origins.check(u); err != nil {
+		if err := svc.pl.Check(u); err != nil {
 			return nil, p.fail(err)
 		}
 		if _, dup := p.seen[p.link]; dup {

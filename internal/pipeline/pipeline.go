@@ -1,7 +1,7 @@
-// Package pipeline holds the azcore pipeline policies the sentinel client adds to azcore's
-// own: a throttling policy
-// that honours Retry-After beyond azcore's 60 s cap within a budget, and a client-side rate
-// limit. It also parses the service's Retry-After headers.
+// Package pipeline holds the per-audience pipelines of the SDK's clients (Audience, New: one
+// pipeline per token audience, pinned to that audience's origin) and the policies they add to
+// azcore's own: a throttling policy that honours Retry-After beyond azcore's 60 s cap within
+// a budget, and a client-side rate limit. It also parses the service's Retry-After headers.
 package pipeline
 
 import (
