@@ -77,13 +77,17 @@ func assertDepthError(t *testing.T, err error) {
 func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 	// The row's cell sits at depth 5 of the response ({"tables":[{"rows":[[cell): a cell
 	// nested 9,990 deep fits within the decoder's limit of 10,000, one of 10,000 does not.
-	// A dynamic value the service sends as a string holding JSON is a single token: it
-	// decodes at any depth, and converting it is limited to 10,000 levels on its own.
+	// A dynamic value the service sends as a string holding JSON is a single token of the
+	// response; its own JSON may nest 10,000 levels. Deeper, the response fails with a
+	// *ColumnError naming the table, row and column (finding 3: it used to come back as a
+	// JSON string, silently changing type); a string that is not JSON at all stays a string.
 	tests := []struct {
 		name string
 		cell string
 		// rejected: the whole response is a *DecodeError.
 		rejected bool
+		// tooDeep: the whole response is a *ColumnError for the cell.
+		tooDeep bool
 		// depth of the value when it converts; 0 means it is beyond the limit and comes back
 		// as the JSON string it was sent as.
 		depth int
@@ -94,8 +98,9 @@ func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 		{name: "1,000,000 objects as JSON", cell: nestedObjects(1_000_000), rejected: true},
 		{name: "10,000 arrays in a string", cell: quoted(nestedArrays(10_000)), depth: 10_000},
 		{name: "10,000 objects in a string", cell: quoted(nestedObjects(10_000)), depth: 10_000},
-		{name: "10,001 arrays in a string", cell: quoted(nestedArrays(10_001))},
-		{name: "1,000,000 arrays in a string", cell: quoted(nestedArrays(1_000_000))},
+		{name: "10,001 arrays in a string", cell: quoted(nestedArrays(10_001)), tooDeep: true},
+		{name: "10,001 objects in a string", cell: quoted(nestedObjects(10_001)), tooDeep: true},
+		{name: "1,000,000 arrays in a string", cell: quoted(nestedArrays(1_000_000)), tooDeep: true},
 		{name: "1,000,000 unclosed arrays in a string", cell: quoted(strings.Repeat("[", 1_000_000))},
 	}
 	env := newEnv(t)
@@ -135,6 +140,19 @@ func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 				assert.Nil(t, res)
 				return
 			}
+			if tt.tooDeep {
+				for _, err := range []error{err, rawErr, treeErr} {
+					var ce *sentinel.ColumnError
+					require.ErrorAs(t, err, &ce)
+					assert.Equal(t, "PrimaryResult", ce.Table)
+					assert.Equal(t, 1, ce.Row)
+					assert.Equal(t, "D", ce.Column)
+					assert.Contains(t, err.Error(), "deeper than 10000 levels")
+					assert.Less(t, len(err.Error()), 2000)
+				}
+				assert.Nil(t, res)
+				return
+			}
 			require.NoError(t, err)
 			require.NoError(t, rawErr)
 			require.NoError(t, treeErr)
@@ -163,8 +181,8 @@ func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 					assert.Equal(t, tt.depth, depthOf(typed))
 				}
 			} else {
-				// Beyond the limit, the string is not taken for JSON: it comes back as the
-				// string it is, and decoding it into anything but a string fails.
+				// A string that is not JSON comes back as the string it is, and decoding it
+				// into anything but a string fails.
 				assert.Equal(t, tt.cell, string(v.Dynamic()))
 				assert.Equal(t, tt.cell, string(raws[1].D))
 				require.NoError(t, decodeErr)
