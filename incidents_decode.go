@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -245,14 +244,14 @@ func (d *incidentDecoder) stringArray(dec *jsontext.Decoder) (int, error) {
 // stringSlice reads an array of strings for the slice at dst (a *[]string or a pointer to
 // a slice of a string type). The slices of one incident share one allocation, made by
 // finishSlices once the incident is read; interned values need no arena.
-func (d *incidentDecoder) stringSlice(dst unsafe.Pointer, dec *jsontext.Decoder, intern bool) error {
+func (d *incidentDecoder) stringSlice(dst *[]string, dec *jsontext.Decoder, intern bool) error {
 	start := len(d.all)
 	n, err := d.stringArray(dec)
 	if err != nil || n == 0 {
 		return err
 	}
 	d.all = append(d.all, d.spans...)
-	d.slices = append(d.slices, pendingSlice{dst: (*[]string)(dst), start: start, end: len(d.all), intern: intern})
+	d.slices = append(d.slices, pendingSlice{dst: dst, start: start, end: len(d.all), intern: intern})
 	return nil
 }
 
@@ -379,17 +378,17 @@ func (d *incidentDecoder) property(dec *jsontext.Decoder, inc *Incident, name []
 	case `"labels"`:
 		err = d.decodeLabels(dec, inc)
 	case `"relatedAnalyticRuleIds"`:
-		err = d.stringSlice(unsafe.Pointer(&inc.RelatedAnalyticRuleIDs), dec, false)
+		err = d.stringSlice(&inc.RelatedAnalyticRuleIDs, dec, false)
 	case `"additionalData"`:
 		ad := &inc.AdditionalData
 		err = d.object(dec, func(name []byte) error {
 			switch string(name) {
 			case `"alertProductNames"`:
-				return d.stringSlice(unsafe.Pointer(&ad.AlertProductNames), dec, true)
+				return d.stringSlice(stringsOf(&ad.AlertProductNames), dec, true)
 			case `"tactics"`:
-				return d.stringSlice(unsafe.Pointer(&ad.Tactics), dec, true)
+				return d.stringSlice(stringsOf(&ad.Tactics), dec, true)
 			case `"techniques"`:
-				return d.stringSlice(unsafe.Pointer(&ad.Techniques), dec, false)
+				return d.stringSlice(stringsOf(&ad.Techniques), dec, false)
 			}
 			raw, err := dec.ReadValue()
 			if err != nil {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
+	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -90,7 +90,9 @@ func (t *Table) cellError(row, col int, field string, err error) *ColumnError {
 //
 // A column whose type cannot go into its field fails before any row with a *ColumnError
 // whose Row is -1; a value that does not parse fails with a *ColumnError naming its row.
-// Decoded strings share memory with the table instead of being copied.
+// Decoded strings share the table's memory, which never changes, instead of being copied;
+// byte slices (json.RawMessage, the text handed to an UnmarshalText method) are copies of
+// their own.
 func DecodeTable[T any](t *Table) ([]T, error) {
 	si, err := structInfoFor(reflect.TypeFor[T]())
 	if err != nil {
@@ -102,8 +104,8 @@ func DecodeTable[T any](t *Table) ([]T, error) {
 	}
 	out := make([]T, t.nrows)
 	i := 0
-	err = plan.decodeStored(t, func() unsafe.Pointer {
-		p := unsafe.Pointer(&out[i])
+	err = plan.decodeStored(t, func() rowPtr {
+		p := rowPtrOf(&out[i])
 		i++
 		return p
 	})
@@ -192,21 +194,26 @@ func (si *structInfo) collect(t reflect.Type, base uintptr, depth int) error {
 	return nil
 }
 
-// setFunc stores a cell of kind k (never null) with text s into the field at p.
-type setFunc func(p unsafe.Pointer, k byte, s string, st *setState) error
+// setFunc stores a cell of kind k (never null) with text s into the field at f.
+//
+// s is only valid during the call (it may alias the decoder's buffer, which is reused): a
+// setter that keeps text copies it with st, and never hands s itself to other code.
+type setFunc func(f fieldPtr, k byte, s string, st *setState) error
 
-// setState is the context of a decode: stable says s outlives the decode (a stored table,
-// whose strings may be shared); otherwise s is transient and copied into arena.
+// setState is the context of a decode. stable says that s outlives the decode and never
+// changes (the text of a stored table), so strings may share it; otherwise setters copy what
+// they keep into text blocks of their own.
 type setState struct {
 	stable bool
-	arena  arena
+	text   textBlocks
 }
 
+// keep returns s as a string that stays valid: s itself when it is stable, else a copy.
 func (st *setState) keep(s string) string {
 	if st.stable {
 		return s
 	}
-	return st.arena.string(unsafeBytes(s))
+	return st.text.string(s)
 }
 
 // colPlan maps one column to a field.
@@ -251,28 +258,36 @@ func newPlan(si *structInfo, t *Table) (*typedPlan, error) {
 }
 
 // setCell stores one cell of row into the struct at base.
-func (p *typedPlan) setCell(base unsafe.Pointer, row, col int, k byte, s string) error {
+func (p *typedPlan) setCell(base rowPtr, row, col int, k byte, s string) error {
 	c := &p.cols[col]
 	if c.set == nil || k == kindNull {
 		return nil
 	}
-	if err := c.set(unsafe.Add(base, c.offset), k, s, &p.st); err != nil {
+	if err := c.set(base.field(c.offset), k, s, &p.st); err != nil {
 		return p.table.cellError(row, col, c.field, err)
 	}
 	return nil
 }
 
 // decodeStored decodes the stored rows of t into the structs newRow returns.
-func (p *typedPlan) decodeStored(t *Table, newRow func() unsafe.Pointer) error {
+func (p *typedPlan) decodeStored(t *Table, newRow func() rowPtr) error {
+	for i := 0; i < t.nrows; i++ {
+		if err := p.decodeStoredRow(t, i, newRow()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeStoredRow decodes stored row i of t into the struct at base. The stored text is
+// immutable, so strings share it.
+func (p *typedPlan) decodeStoredRow(t *Table, i int, base rowPtr) error {
 	p.st.stable = true
 	defer func() { p.st.stable = false }()
-	for i := 0; i < t.nrows; i++ {
-		base := newRow()
-		for j, ref := range t.row(i) {
-			cell := t.arena.get(ref)
-			if err := p.setCell(base, i, j, cell[0], cell[1:]); err != nil {
-				return err
-			}
+	for j, ref := range t.row(i) {
+		cell := t.arena.get(ref)
+		if err := p.setCell(base, i, j, cell[0], cell[1:]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -316,7 +331,7 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	case durationType:
 		return accept(cellSetDuration, ColumnTypeTimespan, ColumnTypeString)
 	case rawMessageType, jsontextValueType:
-		return rawJSONSetter(unwrapsJSON(ct)), nil
+		return rawJSONSetter(), nil
 	case valueType:
 		return valueSetter(ct), nil
 	}
@@ -353,157 +368,155 @@ func setterFor(ft reflect.Type, ct ColumnType) (setFunc, error) {
 	return nil, fmt.Errorf("fields of type %s are not supported", ft)
 }
 
-func cellSetString(p unsafe.Pointer, k byte, s string, st *setState) error {
+func cellSetString(f fieldPtr, k byte, s string, st *setState) error {
 	switch k {
-	case kindString, kindNumber, kindJSON:
-		*(*string)(p) = st.keep(s)
+	case kindString, kindJSONText, kindNumber, kindJSON:
+		*fieldAs[string](f) = st.keep(s)
 	default:
-		*(*string)(p) = cellText(k, s)
+		*fieldAs[string](f) = cellText(k, s)
 	}
 	return nil
 }
 
-func cellSetBool(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetBool(f fieldPtr, k byte, s string, _ *setState) error {
 	v, err := cellBool(k, s)
-	*(*bool)(p) = v
+	*fieldAs[bool](f) = v
 	return err
 }
 
 func intSetter(bits int) setFunc {
 	switch bits {
 	case 8:
-		return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
+		return func(f fieldPtr, k byte, s string, _ *setState) error {
 			n, err := cellInt(k, s, 8)
-			*(*int8)(p) = int8(n)
+			*fieldAs[int8](f) = int8(n)
 			return err
 		}
 	case 16:
-		return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
+		return func(f fieldPtr, k byte, s string, _ *setState) error {
 			n, err := cellInt(k, s, 16)
-			*(*int16)(p) = int16(n)
+			*fieldAs[int16](f) = int16(n)
 			return err
 		}
 	case 32:
-		return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
+		return func(f fieldPtr, k byte, s string, _ *setState) error {
 			n, err := cellInt(k, s, 32)
-			*(*int32)(p) = int32(n)
+			*fieldAs[int32](f) = int32(n)
 			return err
 		}
 	}
 	return cellSetInt64
 }
 
-func cellSetInt64(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetInt64(f fieldPtr, k byte, s string, _ *setState) error {
 	n, err := cellInt(k, s, 64)
-	*(*int64)(p) = n
+	*fieldAs[int64](f) = n
 	return err
 }
 
 func uintSetter(bits int) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
+	return func(f fieldPtr, k byte, s string, _ *setState) error {
 		n, err := cellUint(k, s, bits)
 		switch bits {
 		case 8:
-			*(*uint8)(p) = uint8(n)
+			*fieldAs[uint8](f) = uint8(n)
 		case 16:
-			*(*uint16)(p) = uint16(n)
+			*fieldAs[uint16](f) = uint16(n)
 		case 32:
-			*(*uint32)(p) = uint32(n)
+			*fieldAs[uint32](f) = uint32(n)
 		default:
-			*(*uint64)(p) = n
+			*fieldAs[uint64](f) = n
 		}
 		return err
 	}
 }
 
-func cellSetFloat64(p unsafe.Pointer, k byte, s string, _ *setState) error {
-	f, err := cellFloat(k, s)
-	*(*float64)(p) = f
+func cellSetFloat64(f fieldPtr, k byte, s string, _ *setState) error {
+	v, err := cellFloat(k, s)
+	*fieldAs[float64](f) = v
 	return err
 }
 
-func cellSetFloat32(p unsafe.Pointer, k byte, s string, _ *setState) error {
-	f, err := cellFloat(k, s)
-	*(*float32)(p) = float32(f)
+func cellSetFloat32(f fieldPtr, k byte, s string, _ *setState) error {
+	v, err := cellFloat(k, s)
+	*fieldAs[float32](f) = float32(v)
 	return err
 }
 
-func cellSetTime(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetTime(f fieldPtr, k byte, s string, _ *setState) error {
 	t, err := cellTime(k, s)
-	*(*time.Time)(p) = t
+	*fieldAs[time.Time](f) = t
 	return err
 }
 
-func cellSetDuration(p unsafe.Pointer, k byte, s string, _ *setState) error {
+func cellSetDuration(f fieldPtr, k byte, s string, _ *setState) error {
 	d, err := cellDuration(k, s)
-	*(*time.Duration)(p) = d
+	*fieldAs[time.Duration](f) = d
 	return err
 }
 
-func rawJSONSetter(unwrap bool) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, st *setState) error {
-		j := cellJSON(k, s, unwrap)
-		_, _, b := st.arena.alloc(len(j))
-		copy(b, j)
-		*(*[]byte)(p) = b
+// rawJSONSetter stores the cell's JSON (see Value.Dynamic), always in a copy of its own: the
+// caller may change the bytes.
+func rawJSONSetter() setFunc {
+	return func(f fieldPtr, k byte, s string, st *setState) error {
+		*fieldAs[[]byte](f) = st.text.bytes(cellJSON(k, s))
 		return nil
 	}
 }
 
 // valueSetter keeps the cell as a Value, converted when the caller asks.
 func valueSetter(ct ColumnType) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, st *setState) error {
-		ref, err := st.arena.put(k, unsafeBytes(s))
-		if err != nil {
-			return err
-		}
-		*(*Value)(p) = Value{typ: ct, s: st.arena.get(ref)}
+	return func(f fieldPtr, k byte, s string, st *setState) error {
+		*fieldAs[Value](f) = Value{typ: ct, s: st.text.cell(k, s)}
 		return nil
 	}
 }
 
 func pointerSetter(elem reflect.Type, set setFunc) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, st *setState) error {
-		v := reflect.New(elem)
-		if err := set(v.UnsafePointer(), k, s, st); err != nil {
+	return func(f fieldPtr, k byte, s string, st *setState) error {
+		v := newValue(elem)
+		if err := set(v, k, s, st); err != nil {
 			return err
 		}
-		*(*unsafe.Pointer)(p) = v.UnsafePointer()
+		f.setPointer(v)
 		return nil
 	}
 }
 
+// textSetter hands the cell's text to the field's UnmarshalText in a copy of its own, which
+// the method may keep or change.
 func textSetter(ft reflect.Type) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
-		u := reflect.NewAt(ft, p).Interface().(encoding.TextUnmarshaler)
-		return u.UnmarshalText(unsafeBytes(cellText(k, s)))
+	return func(f fieldPtr, k byte, s string, st *setState) error {
+		u := f.reflectPtr(ft).Interface().(encoding.TextUnmarshaler)
+		return u.UnmarshalText(st.text.bytes(unsafeBytes(cellText(k, s))))
 	}
 }
 
+// anySetter stores the cell as the Go type of its column (see Value.Any); strings are kept.
 func anySetter(ct ColumnType) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
+	return func(f fieldPtr, k byte, s string, st *setState) error {
+		if anyIsText(ct, k) {
+			s = st.keep(s)
+		}
 		v, err := cellAny(ct, k, s)
 		if err != nil {
 			return err
 		}
-		*(*any)(p) = v
+		*fieldAs[any](f) = v
 		return nil
 	}
 }
 
+// jsonSetter unmarshals the cell's JSON into a map, slice or struct field.
 func jsonSetter(ft reflect.Type) setFunc {
-	return func(p unsafe.Pointer, k byte, s string, _ *setState) error {
-		return unmarshalDynamic(cellJSON(k, s, true), reflect.NewAt(ft, p).Interface())
+	return func(f fieldPtr, k byte, s string, _ *setState) error {
+		return decodeJSON(k, s, f.reflectPtr(ft).Interface())
 	}
 }
 
 // dynamicOptions decode dynamic values like encoding/json would: field names match without
 // regard to case, and times are parsed leniently.
 var dynamicOptions = jsonv2.JoinOptions(decodeOptions, jsonv2.MatchCaseInsensitiveNames(true))
-
-func unmarshalDynamic(j []byte, dst any) error {
-	return jsonv2.Unmarshal(j, dst, dynamicOptions)
-}
 
 // readQueryResponse decodes a query response, handing the first table's rows to sink when it
 // is not nil.
@@ -623,109 +636,172 @@ func (e *PartialResultError) Error() string {
 // Is reports whether target is ErrPartialResult.
 func (e *PartialResultError) Is(target error) bool { return target == ErrPartialResult }
 
-// typedSink receives the rows of the first table of a response as they stream in (QueryInto).
+// typedSink receives the rows of the first table of a response as they stream in
+// (QueryInto, QueryRows).
 type typedSink struct {
-	info   *structInfo
-	newRow func() unsafe.Pointer
-	plan   *typedPlan
+	info *structInfo
+	// newRow returns the zeroed struct the next row decodes into.
+	newRow func() rowPtr
+	// done, when not nil, is called after each row; false stops the decode with errStopped.
+	done func() bool
+	plan *typedPlan
 }
+
+// errStopped ends a decode whose caller stopped reading rows.
+var errStopped = errors.New("sentinel: the caller stopped reading rows")
+
+// Depths of the parts of a response: {"tables":[{"rows":[[cell.
+const (
+	depthTop    = 1 // members of the response object
+	depthTable  = 3 // members of a table object
+	depthColumn = 5 // members of a column object
+	depthCell   = 5 // cells of a row
+)
 
 // decodeQueryBody stream-decodes a Log Analytics query response. Rows of the first table go
 // to sink when it is not nil; all others are stored. It returns the response's "error"
 // member, if any, and whether the response had a "tables" member.
 func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *errorInfo, sawTables bool, err error) {
-	d := &resultDecoder{dec: jsontext.NewDecoder(r, decodeOptions), sink: sink, arena: new(arena)}
+	d := &resultDecoder{s: newKQLScanner(r), sink: sink, arena: new(arena)}
 	res = &QueryResult{}
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return nil, nil, false, err
+	s := d.s
+	if c := s.next(); c != '{' {
+		return nil, nil, false, s.invalidChar(c, "at start of value (expecting '{')")
 	}
-	if tok.Kind() != '{' {
-		return nil, nil, false, fmt.Errorf("expected a JSON object, got %s", tok.Kind())
-	}
-	for d.dec.PeekKind() == '"' {
-		name, err := d.name()
-		if err != nil {
-			return nil, nil, false, err
-		}
+	s.pos++
+	err = d.object(func(name []byte) error {
 		switch {
-		case strings.EqualFold(name, "tables"):
+		case asciiEqualFold(name, "tables"):
 			sawTables = true
-			if err := d.tables(res); err != nil {
-				return nil, nil, false, err
-			}
-		case name == "statistics" || name == "render":
-			v, err := d.dec.ReadValue()
+			return d.tables(res)
+		case string(name) == "statistics" || string(name) == "render":
+			raw, err := s.capture(depthTop)
 			if err != nil {
-				return nil, nil, false, err
+				return err
 			}
-			if name == "statistics" {
-				res.Statistics = bytes.Clone(v)
+			v := bytes.Clone(sanitizeJSON(nil, raw))
+			if string(name) == "statistics" {
+				res.Statistics = v
 			} else {
-				res.Render = bytes.Clone(v)
+				res.Render = v
 			}
-		case name == "error" && d.dec.PeekKind() == '{':
+			return nil
+		case string(name) == "error" && s.next() == '{':
+			raw, err := s.capture(depthTop)
+			if err != nil {
+				return err
+			}
 			errObj = new(errorInfo)
-			if err := jsonv2.UnmarshalDecode(d.dec, errObj, decodeOptions); err != nil {
-				return nil, nil, false, err
-			}
-		default:
-			if err := d.dec.SkipValue(); err != nil {
-				return nil, nil, false, err
-			}
+			return jsonv2.Unmarshal(raw, errObj, decodeOptions)
 		}
-	}
-	if _, err := d.dec.ReadToken(); err != nil {
+		_, err := s.skip(depthTop, true)
+		return err
+	})
+	if err != nil {
 		return nil, nil, false, err
 	}
 	return res, errObj, sawTables, nil
 }
 
 type resultDecoder struct {
-	dec    *jsontext.Decoder
-	cells  cellReader
-	arena  *arena
-	rowBuf []uint64
-	sink   *typedSink
+	s       *kqlScanner
+	inner   kqlScanner // validates JSON held in strings
+	scratch []byte     // decoded text of the current string
+	name    []byte     // decoded text of the current member name
+	arena   *arena
+	rowBuf  []uint64
+	sink    *typedSink
 }
 
-// name reads an object member name.
-func (d *resultDecoder) name() (string, error) {
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return "", err
+// object reads the members of an object whose '{' was read, calling member with each name
+// (valid until the next read) to read the value.
+func (d *resultDecoder) object(member func(name []byte) error) error {
+	s := d.s
+	if s.next() == '}' {
+		s.pos++
+		return nil
 	}
-	return tok.String(), nil
+	for {
+		if c := s.next(); c != '"' {
+			return s.invalidChar(c, "at start of string (expecting '\"')")
+		}
+		content, flags, err := s.str()
+		if err != nil {
+			return err
+		}
+		d.name = appendText(d.name[:0], content)
+		_ = flags
+		if err := s.consume(':', "after object name (expecting ':')"); err != nil {
+			return err
+		}
+		if err := member(d.name); err != nil {
+			return err
+		}
+		switch c := s.next(); c {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.invalidChar(c, "after object value (expecting ',' or '}')")
+		}
+	}
 }
 
-func (d *resultDecoder) expect(k jsontext.Kind) error {
-	tok, err := d.dec.ReadToken()
-	if err != nil {
+// array reads the elements of an array, calling elem for each, or nothing for null.
+func (d *resultDecoder) array(what string, elem func(i int) error) error {
+	s := d.s
+	switch c := s.next(); c {
+	case 'n':
+		_, err := s.literal()
 		return err
+	case '[':
+		s.pos++
+	default:
+		return s.invalidChar(c, "at start of "+what+" (expecting '[')")
 	}
-	if tok.Kind() != k {
-		return fmt.Errorf("expected %s, got %s at %s", k, tok.Kind(), d.dec.StackPointer())
+	if s.next() == ']' {
+		s.pos++
+		return nil
 	}
-	return nil
+	for i := 0; ; i++ {
+		if err := elem(i); err != nil {
+			return err
+		}
+		switch c := s.next(); c {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.invalidChar(c, "after array element (expecting ',' or ']')")
+		}
+	}
 }
 
-// null consumes a null value and reports whether there was one.
-func (d *resultDecoder) null() (bool, error) {
-	if d.dec.PeekKind() != 'n' {
-		return false, nil
+// text reads a string value and returns its text, or "" for null; what names the value in
+// the error for any other kind.
+func (d *resultDecoder) text(what string) (string, error) {
+	s := d.s
+	switch c := s.next(); c {
+	case 'n':
+		_, err := s.literal()
+		return "", err
+	case '"':
+		content, _, err := s.str()
+		if err != nil {
+			return "", err
+		}
+		return string(appendText(d.scratch[:0], content)), nil
+	default:
+		return "", fmt.Errorf("%s is not a string at offset %d", what, s.base+int64(s.pos))
 	}
-	_, err := d.dec.ReadToken()
-	return true, err
 }
 
 func (d *resultDecoder) tables(res *QueryResult) error {
-	if isNull, err := d.null(); isNull || err != nil {
-		return err
-	}
-	if err := d.expect('['); err != nil {
-		return err
-	}
-	for d.dec.PeekKind() != ']' {
+	return d.array("tables", func(int) error {
 		var sink *typedSink
 		if len(res.Tables) == 0 {
 			sink = d.sink
@@ -735,69 +811,58 @@ func (d *resultDecoder) tables(res *QueryResult) error {
 			return err
 		}
 		res.Tables = append(res.Tables, t)
-	}
-	return d.expect(']')
+		return nil
+	})
 }
 
 // table decodes one table. Rows stream into sink once the columns are known; rows that
 // precede the columns are stored and handed to sink at the end.
 func (d *resultDecoder) table(sink *typedSink) (Table, error) {
 	t := Table{arena: d.arena}
-	if err := d.expect('{'); err != nil {
+	if err := d.s.consume('{', "at start of table (expecting '{')"); err != nil {
 		return t, err
 	}
 	sawColumns, sawRows := false, false
-	width := -1 // row width seen before the columns
-	for d.dec.PeekKind() == '"' {
-		name, err := d.name()
-		if err != nil {
-			return t, err
-		}
-		switch strings.ToLower(name) {
-		case "name", "tablename":
-			if isNull, err := d.null(); err != nil {
-				return t, err
-			} else if !isNull {
-				if t.Name, err = d.name(); err != nil {
-					return t, err
-				}
-			}
-		case "columns":
+	width := -1       // row width seen before the columns
+	storedBefore := 0 // rows stored before the columns were known
+	err := d.object(func(name []byte) error {
+		var err error
+		switch {
+		case asciiEqualFold(name, "name") || asciiEqualFold(name, "tablename"):
+			t.Name, err = d.text("the table name")
+		case asciiEqualFold(name, "columns"):
 			if sawColumns {
-				return t, fmt.Errorf("table %q has two column lists", t.Name)
+				return fmt.Errorf("table %q has two column lists", t.Name)
 			}
 			sawColumns = true
 			if t.Columns, err = d.columns(); err != nil {
-				return t, err
+				return err
 			}
 			if width >= 0 && width != len(t.Columns) {
-				return t, fmt.Errorf("table %q has rows of %d values but %d columns", t.Name, width, len(t.Columns))
+				return fmt.Errorf("table %q has rows of %d values but %d columns", t.Name, width, len(t.Columns))
 			}
-			if sink != nil && t.nrows == 0 {
-				if sink.plan, err = newPlan(sink.info, &t); err != nil {
-					return t, err
+			if storedBefore = t.nrows; storedBefore > 0 {
+				// The rows came first: now that the types are known, find the dynamic
+				// values among them.
+				if err := t.classifyStored(&d.inner); err != nil {
+					return err
 				}
 			}
-		case "rows":
+			if sink != nil && t.nrows == 0 {
+				sink.plan, err = newPlan(sink.info, &t)
+			}
+		case asciiEqualFold(name, "rows"):
 			if sawRows {
-				return t, fmt.Errorf("table %q has two row lists", t.Name)
+				return fmt.Errorf("table %q has two row lists", t.Name)
 			}
 			sawRows = true
-			if sink != nil && sink.plan != nil {
-				err = d.streamRows(&t, sink)
-			} else {
-				err = d.storeRows(&t, sawColumns, &width)
-			}
-			if err != nil {
-				return t, err
-			}
+			err = d.rows(&t, sink, sawColumns, &width)
 		default:
-			if err := d.dec.SkipValue(); err != nil {
-				return t, err
-			}
+			_, err = d.s.skip(depthTable, true)
 		}
-	}
-	if err := d.expect('}'); err != nil {
+		return err
+	})
+	if err != nil {
 		return t, err
 	}
 	if t.nrows > 0 && !sawColumns && width > 0 {
@@ -810,8 +875,13 @@ func (d *resultDecoder) table(sink *typedSink) (Table, error) {
 			return t, err
 		}
 		sink.plan = plan
-		if err := plan.decodeStored(&t, sink.newRow); err != nil {
-			return t, err
+		for i := 0; i < t.nrows; i++ {
+			if err := plan.decodeStoredRow(&t, i, sink.newRow()); err != nil {
+				return t, err
+			}
+			if sink.done != nil && !sink.done() {
+				return t, errStopped
+			}
 		}
 		t.streamed, t.nrows, t.blocks = t.nrows, 0, nil
 	}
@@ -819,103 +889,183 @@ func (d *resultDecoder) table(sink *typedSink) (Table, error) {
 }
 
 func (d *resultDecoder) columns() ([]Column, error) {
-	if isNull, err := d.null(); isNull || err != nil {
-		return nil, err
-	}
-	if err := d.expect('['); err != nil {
-		return nil, err
-	}
 	cols := []Column{}
-	for d.dec.PeekKind() != ']' {
-		if err := d.expect('{'); err != nil {
-			return nil, err
+	err := d.array("columns", func(int) error {
+		if err := d.s.consume('{', "at start of column (expecting '{')"); err != nil {
+			return err
 		}
 		var c Column
-		for d.dec.PeekKind() == '"' {
-			name, err := d.name()
-			if err != nil {
-				return nil, err
-			}
-			var dst *string
-			switch strings.ToLower(name) {
-			case "name", "columnname":
-				dst = &c.Name
-			case "type", "columntype":
-				dst = (*string)(&c.Type)
+		err := d.object(func(name []byte) error {
+			var err error
+			switch {
+			case asciiEqualFold(name, "name") || asciiEqualFold(name, "columnname"):
+				c.Name, err = d.columnText(name)
+			case asciiEqualFold(name, "type") || asciiEqualFold(name, "columntype"):
+				var typ string
+				typ, err = d.columnText(name)
+				c.Type = ColumnType(typ)
 			default:
-				if err := d.dec.SkipValue(); err != nil {
-					return nil, err
-				}
-				continue
+				_, err = d.s.skip(depthColumn, true)
 			}
-			if d.dec.PeekKind() != '"' {
-				return nil, fmt.Errorf("column %s is not a string at %s", name, d.dec.StackPointer())
-			}
-			if *dst, err = d.name(); err != nil {
-				return nil, err
-			}
-		}
-		if err := d.expect('}'); err != nil {
-			return nil, err
-		}
+			return err
+		})
 		cols = append(cols, c)
-	}
-	return cols, d.expect(']')
+		return err
+	})
+	return cols, err
 }
 
-// storeRows stores the rows of t in its cells.
-func (d *resultDecoder) storeRows(t *Table, sawColumns bool, width *int) error {
-	if isNull, err := d.null(); isNull || err != nil {
-		return err
+// columnText reads a column's name or type, which must be a string.
+func (d *resultDecoder) columnText(member []byte) (string, error) {
+	if d.s.next() != '"' {
+		return "", fmt.Errorf("column %s is not a string at offset %d", member, d.s.base+int64(d.s.pos))
 	}
-	if err := d.expect('['); err != nil {
-		return err
-	}
+	return d.text("column " + string(member))
+}
+
+// rows reads the rows of t: into sink's structs when its plan is ready, else stored.
+func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *int) error {
 	want := len(t.Columns)
 	if !sawColumns {
 		want = -1
 	}
-	for d.dec.PeekKind() != ']' {
-		if err := d.expect('['); err != nil {
+	var unwrap []bool // the columns whose strings may hold JSON
+	for _, c := range t.Columns {
+		unwrap = append(unwrap, unwrapsJSON(c.Type))
+	}
+	var plan *typedPlan
+	if sink != nil {
+		plan = sink.plan
+	}
+	s := d.s
+	return d.array("rows", func(row int) error {
+		if err := s.consume('[', "at start of row (expecting '[')"); err != nil {
 			return err
 		}
-		row := d.rowBuf[:0]
-		if want >= 0 {
-			for n := 0; n < want; n++ {
-				raw, err := d.readCell(t, t.nrows, n, want)
-				if err != nil {
-					return err
-				}
-				ref, err := d.arena.put(d.cells.read(raw))
-				if err != nil {
-					return err
-				}
-				row = append(row, ref)
-			}
-			if err := d.endRow(t, t.nrows, want); err != nil {
-				return err
-			}
-		} else {
-			for d.dec.PeekKind() != ']' {
-				raw, err := d.dec.ReadValue()
-				if err != nil {
-					return err
-				}
-				ref, err := d.arena.put(d.cells.read(raw))
-				if err != nil {
-					return err
-				}
-				row = append(row, ref)
-			}
-			if err := d.expect(']'); err != nil {
-				return err
-			}
-			want, *width = len(row), len(row)
+		var base rowPtr
+		if plan != nil {
+			base = sink.newRow()
 		}
-		d.rowBuf = row
-		t.appendRow(row)
+		refs := d.rowBuf[:0]
+		n := 0
+		if s.next() == ']' {
+			s.pos++
+		} else {
+			for ; ; n++ {
+				if want >= 0 && n >= want {
+					return fmt.Errorf("table %q row %d has more than %d values", t.Name, row, want)
+				}
+				k, text, err := d.cell(n < len(unwrap) && unwrap[n])
+				if err == errTooDeep {
+					return t.cellError(row, n, "", err)
+				}
+				if err != nil {
+					return err
+				}
+				if plan != nil {
+					if err := plan.setCell(base, row, n, k, unsafeString(text)); err != nil {
+						return err
+					}
+				} else {
+					ref, err := d.arena.put(k, text)
+					if err != nil {
+						return err
+					}
+					refs = append(refs, ref)
+				}
+				c := s.next()
+				if c == ',' {
+					s.pos++
+					continue
+				}
+				if c != ']' {
+					return s.invalidChar(c, "after array element (expecting ',' or ']')")
+				}
+				s.pos++
+				n++
+				break
+			}
+		}
+		if want < 0 {
+			want, *width = n, n
+		} else if n != want {
+			return fmt.Errorf("table %q row %d has %d values, expected %d", t.Name, row, n, want)
+		}
+		if plan != nil {
+			t.streamed++
+			if sink.done != nil && !sink.done() {
+				return errStopped
+			}
+			return nil
+		}
+		d.rowBuf = refs
+		t.appendRow(refs)
+		return nil
+	})
+}
+
+var errTooDeep = fmt.Errorf("the dynamic value nests deeper than %d levels, the most this SDK decodes", maxDepth)
+
+// cell reads one cell and returns its kind and text, valid until the next read. A string
+// that may hold JSON (unwrap: a dynamic column's) and does is of kind kindJSONText.
+func (d *resultDecoder) cell(unwrap bool) (byte, []byte, error) {
+	s := d.s
+	switch c := s.next(); {
+	case c == '"':
+		content, flags, err := s.str()
+		if err != nil {
+			return 0, nil, err
+		}
+		text := content
+		if flags&strEscaped != 0 || (flags&strHigh != 0 && !utf8.Valid(content)) {
+			d.scratch = appendText(d.scratch[:0], content)
+			text = d.scratch
+		}
+		if unwrap && looksLikeJSON(unsafeString(text)) {
+			if ok, depth := d.inner.jsonDepth(text); ok {
+				if depth > maxDepth {
+					return 0, nil, errTooDeep
+				}
+				return kindJSONText, text, nil
+			}
+		}
+		return kindString, text, nil
+	case c == '{' || c == '[':
+		raw, err := s.capture(depthCell)
+		if err != nil {
+			return 0, nil, err
+		}
+		if !utf8.Valid(raw) {
+			d.scratch = sanitizeJSON(d.scratch[:0], raw)
+			raw = d.scratch
+		}
+		return kindJSON, raw, nil
+	case c == '-' || ('0' <= c && c <= '9'):
+		lit, err := s.num()
+		return kindNumber, lit, err
+	case c == 't' || c == 'f' || c == 'n':
+		k, err := s.literal()
+		return k, nil, err
+	default:
+		return 0, nil, s.invalidChar(c, "at start of value")
 	}
-	return d.expect(']')
+}
+
+// asciiEqualFold reports whether name equals the lower-case ASCII word w, ignoring case.
+func asciiEqualFold(name []byte, w string) bool {
+	if len(name) != len(w) {
+		return false
+	}
+	for i := range name {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // appendRow stores the cell references of a row of the table's width.
@@ -931,53 +1081,30 @@ func (t *Table) appendRow(row []uint64) {
 	t.nrows++
 }
 
-// streamRows decodes the rows of t straight into sink's structs.
-func (d *resultDecoder) streamRows(t *Table, sink *typedSink) error {
-	if isNull, err := d.null(); isNull || err != nil {
-		return err
-	}
-	if err := d.expect('['); err != nil {
-		return err
-	}
-	plan, want := sink.plan, len(t.Columns)
-	for row := 0; d.dec.PeekKind() != ']'; row++ {
-		if err := d.expect('['); err != nil {
-			return err
+// classifyStored marks the strings holding JSON in the dynamic columns of rows stored
+// before the table's columns were known, as cell does for rows read after them.
+func (t *Table) classifyStored(v *kqlScanner) error {
+	for j, c := range t.Columns {
+		if !unwrapsJSON(c.Type) {
+			continue
 		}
-		base := sink.newRow()
-		for n := 0; n < want; n++ {
-			raw, err := d.readCell(t, row, n, want)
-			if err != nil {
-				return err
+		for i := 0; i < t.nrows; i++ {
+			ref := t.row(i)[j]
+			cell := t.arena.get(ref)
+			if cell == "" || cell[0] != kindString || !looksLikeJSON(cell[1:]) {
+				continue
 			}
-			k, s := d.cells.read(raw)
-			if err := plan.setCell(base, row, n, k, unsafeString(s)); err != nil {
-				return err
+			ok, depth := v.jsonDepth(unsafeBytes(cell[1:]))
+			if !ok {
+				continue
 			}
+			if depth > maxDepth {
+				return t.cellError(i, j, "", errTooDeep)
+			}
+			t.arena.setKind(ref, kindJSONText)
 		}
-		if err := d.endRow(t, row, want); err != nil {
-			return err
-		}
-		t.streamed++
 	}
-	return d.expect(']')
-}
-
-// readCell reads value n of a row that should have want values.
-func (d *resultDecoder) readCell(t *Table, row, n, want int) (jsontext.Value, error) {
-	raw, err := d.dec.ReadValue()
-	if err != nil && d.dec.PeekKind() == ']' {
-		return nil, fmt.Errorf("table %q row %d has %d values, expected %d", t.Name, row, n, want)
-	}
-	return raw, err
-}
-
-// endRow reads the end of a row that should have want values.
-func (d *resultDecoder) endRow(t *Table, row, want int) error {
-	if k := d.dec.PeekKind(); k != ']' && k != 0 {
-		return fmt.Errorf("table %q row %d has more than %d values", t.Name, row, want)
-	}
-	return d.expect(']')
+	return nil
 }
 
 // rowBlocks collects the structs of a streamed table in blocks, so that growing never copies
@@ -988,7 +1115,7 @@ type rowBlocks[T any] struct {
 	n    int
 }
 
-func (r *rowBlocks[T]) next() unsafe.Pointer {
+func (r *rowBlocks[T]) next() rowPtr {
 	if len(r.cur) == cap(r.cur) {
 		size := 64
 		if r.cur != nil {
@@ -999,7 +1126,7 @@ func (r *rowBlocks[T]) next() unsafe.Pointer {
 	}
 	r.cur = r.cur[:len(r.cur)+1]
 	r.n++
-	return unsafe.Pointer(&r.cur[len(r.cur)-1])
+	return rowPtrOf(&r.cur[len(r.cur)-1])
 }
 
 // slice returns all rows in one slice.

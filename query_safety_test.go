@@ -55,9 +55,9 @@ func aliasCells(i int) []any {
 }
 
 var aliasColumns = []sentineltest.QueryColumn{
-	{"Str", "string"}, {"Any", "string"}, {"Esc", "string"}, {"Ptr", "string"},
-	{"Map", "dynamic"}, {"List", "dynamic"}, {"Raw", "dynamic"}, {"Text", "string"},
-	{"JSON", "dynamic"}, {"Value", "string"}, {"Nested", "dynamic"},
+	{Name: "Str", Type: "string"}, {Name: "Any", Type: "string"}, {Name: "Esc", Type: "string"}, {Name: "Ptr", Type: "string"},
+	{Name: "Map", Type: "dynamic"}, {Name: "List", Type: "dynamic"}, {Name: "Raw", Type: "dynamic"}, {Name: "Text", Type: "string"},
+	{Name: "JSON", Type: "dynamic"}, {Name: "Value", Type: "string"}, {Name: "Nested", Type: "dynamic"},
 }
 
 func checkAliasRow(t *testing.T, i int, r aliasRow) bool {
@@ -135,7 +135,7 @@ func TestQueryResultsDoNotAliasReusedMemory(t *testing.T) {
 // utf8Row decodes the invalid-UTF-8 table into each kind of destination.
 type utf8Row struct {
 	S    string
-	SAny any `kql:"S"`
+	SAny any `kql:"SA"`
 	D    json.RawMessage
 	DMap map[string]any `kql:"DM"`
 	U    sentinel.Value
@@ -147,10 +147,10 @@ type utf8Row struct {
 // Dynamic, Decode, Values, DecodeTable and QueryInto, whatever the destination.
 func TestQueryInvalidUTF8OneRule(t *testing.T) {
 	body := "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[" +
-		"{\"name\":\"S\",\"type\":\"string\"},{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"DM\",\"type\":\"dynamic\"}," +
+		"{\"name\":\"S\",\"type\":\"string\"},{\"name\":\"SA\",\"type\":\"string\"},{\"name\":\"D\",\"type\":\"dynamic\"},{\"name\":\"DM\",\"type\":\"dynamic\"}," +
 		"{\"name\":\"U\",\"type\":\"newtype\"},{\"name\":\"T\",\"type\":\"string\"}],\"rows\":[" +
-		"[\"a\xffb\",\"{\\\"k\\\":\\\"c\xfe\xffd\\\"}\",\"{\\\"k\\\":\\\"c\xfe\xffd\\\"}\",\"e\xfff\",\"t\xff\"]," +
-		"[\"\\u00e9\xff\\n\",\"[\\\"x\xc3\\\"]\",{\"k\":\"c\xfe\xffd\"},\"\\ud800x\",\"\\ud800\"]" +
+		"[\"a\xffb\",\"a\xffb\",\"{\\\"k\\\":\\\"c\xfe\xffd\\\"}\",\"{\\\"k\\\":\\\"c\xfe\xffd\\\"}\",\"e\xfff\",\"t\xff\"]," +
+		"[\"\\u00e9\xff\\n\",\"\\u00e9\xff\\n\",\"[\\\"x\xc3\\\"]\",{\"k\":\"c\xfe\xffd\"},\"\\ud800x\",\"\\ud800\"]" +
 		"]}]}"
 	const r = "\uFFFD"
 	wantS := []string{"a" + r + "b", "é" + r + "\n"}
@@ -169,15 +169,16 @@ func TestQueryInvalidUTF8OneRule(t *testing.T) {
 		s, err := row.Value(0).Any()
 		require.NoError(t, err)
 		assert.Equal(t, wantS[i], s, "Any")
-		assert.Equal(t, wantD[i], string(row.Value(1).Dynamic()), "Dynamic")
-		d, err := row.Value(1).Any()
+		assert.Equal(t, wantS[i], row.Get("SA").String(), "String")
+		assert.Equal(t, wantD[i], string(row.Get("D").Dynamic()), "Dynamic")
+		d, err := row.Get("D").Any()
 		require.NoError(t, err)
 		assert.Equal(t, wantD[i], string(d.(json.RawMessage)), "Any of dynamic")
 		var m map[string]any
-		require.NoError(t, row.Value(2).Decode(&m))
+		require.NoError(t, row.Get("DM").Decode(&m))
 		assert.Equal(t, wantDM[i], m, "Decode")
-		assert.Equal(t, wantU[i], row.Value(3).String(), "String of an unknown type")
-		assert.Equal(t, wantT[i], row.Value(4).String())
+		assert.Equal(t, wantU[i], row.Get("U").String(), "String of an unknown type")
+		assert.Equal(t, wantT[i], row.Get("T").String())
 		vals, err := row.Values()
 		require.NoError(t, err)
 		assert.Equal(t, wantS[i], vals[0], "Values")

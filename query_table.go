@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sentinel-go/sentinel/internal/iso8601"
@@ -199,6 +199,10 @@ const (
 	kindTrue   = 't'
 	kindFalse  = 'f'
 	kindJSON   = '{' // an object or array; the text is its JSON
+	// kindJSONText is a string in a dynamic column (or one of a type this package does not
+	// know) whose text is JSON: the service's encoding of dynamic values. The text is the
+	// string's, validated as JSON nested at most maxDepth levels when the response was read.
+	kindJSONText = 'j'
 )
 
 // Value is one cell of a Table together with its column's type. The zero Value is null.
@@ -254,16 +258,22 @@ func (v Value) Duration() (time.Duration, error) { return cellDuration(v.kind(),
 // service sent it as a string holding JSON (as it does for dynamic columns). A string whose
 // content is not JSON, and any value of a string column, comes back as a JSON string. Null
 // is the JSON null. The result is a fresh copy.
+//
+// Such JSON is validated when the response is read, at most 10,000 levels deep, like the
+// response itself: a dynamic value nested deeper fails Query, QueryInto and QueryRows with a
+// *ColumnError naming its table, row and column, so a value never changes its type with its
+// depth.
 func (v Value) Dynamic() json.RawMessage {
-	return append(json.RawMessage(nil), cellJSON(v.kind(), v.text(), unwrapsJSON(v.typ))...)
+	return append(json.RawMessage(nil), cellJSON(v.kind(), v.text())...)
 }
 
 // Decode unmarshals the value's JSON into dst, typically a map, slice or struct for a dynamic
 // column. A string holding JSON is decoded as that JSON, whatever the column's type (KQL's
-// tostring() of a dynamic value gives such strings). Object member names match struct fields
-// without regard to case, as with encoding/json.
+// tostring() of a dynamic value gives such strings); JSON in such a string that nests deeper
+// than 10,000 levels is an error. Object member names match struct fields without regard to
+// case, as with encoding/json. An UnmarshalJSON method of dst is handed a copy of its own.
 func (v Value) Decode(dst any) error {
-	return unmarshalDynamic(cellJSON(v.kind(), v.text(), true), dst)
+	return decodeJSON(v.kind(), v.text(), dst)
 }
 
 // unwrapsJSON reports whether strings of a column of type ct are JSON to unwrap: dynamic
@@ -300,11 +310,25 @@ func cellAny(ct ColumnType, k byte, s string) (any, error) {
 	case ColumnTypeTimespan:
 		return cellDuration(k, s)
 	}
-	if k == kindString && ct != ColumnTypeDynamic {
+	if isString(k) && ct != ColumnTypeDynamic {
 		return s, nil
 	}
-	return json.RawMessage(bytes.Clone(cellJSON(k, s, true))), nil
+	return json.RawMessage(bytes.Clone(cellJSON(k, s))), nil
 }
+
+// anyIsText reports whether cellAny gives the cell's text s itself as a string.
+func anyIsText(ct ColumnType, k byte) bool {
+	switch ct {
+	case ColumnTypeString, ColumnTypeGUID, ColumnTypeDecimal:
+		return k != kindNull && k != kindTrue && k != kindFalse
+	case ColumnTypeDynamic:
+		return false
+	}
+	return !knownColumnType(ct) && isString(k)
+}
+
+// isString reports whether the service sent the cell as a JSON string.
+func isString(k byte) bool { return k == kindString || k == kindJSONText }
 
 // cellText returns the text of a cell for string conversions.
 func cellText(k byte, s string) string {
@@ -329,7 +353,7 @@ var (
 
 func cellKindName(k byte) string {
 	switch k {
-	case kindString:
+	case kindString, kindJSONText:
 		return "a string"
 	case kindNumber:
 		return "a number"
@@ -348,7 +372,7 @@ func cellInt(k byte, s string, bits int) (int64, error) {
 	switch k {
 	case kindNull:
 		return 0, nil
-	case kindNumber, kindString:
+	case kindNumber, kindString, kindJSONText:
 	default:
 		return 0, fmt.Errorf("%w: got %s", errNotNumber, cellKindName(k))
 	}
@@ -388,7 +412,7 @@ func cellFloat(k byte, s string) (float64, error) {
 	switch k {
 	case kindNull:
 		return 0, nil
-	case kindNumber, kindString:
+	case kindNumber, kindString, kindJSONText:
 	default:
 		return 0, fmt.Errorf("%w: got %s", errNotNumber, cellKindName(k))
 	}
@@ -415,7 +439,7 @@ func cellBool(k byte, s string) (bool, error) {
 		case "1":
 			return true, nil
 		}
-	case kindString:
+	case kindString, kindJSONText:
 		switch {
 		case strings.EqualFold(s, "true"):
 			return true, nil
@@ -430,7 +454,10 @@ func cellTime(k byte, s string) (time.Time, error) {
 	switch k {
 	case kindNull:
 		return time.Time{}, nil
-	case kindString:
+	case kindString, kindJSONText:
+		if t, ok := parseUTCTime(s); ok {
+			return t, nil
+		}
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 			return t, nil
 		}
@@ -443,7 +470,7 @@ func cellDuration(k byte, s string) (time.Duration, error) {
 	switch k {
 	case kindNull:
 		return 0, nil
-	case kindString:
+	case kindString, kindJSONText:
 		if d, ok, err := parseTimespan(s); ok {
 			return d, err
 		}
@@ -455,13 +482,10 @@ func cellDuration(k byte, s string) (time.Duration, error) {
 	return 0, fmt.Errorf("%w: a timespan must be a string, got %s", errNotString, cellKindName(k))
 }
 
-// validJSONOptions accept what the service may send inside a dynamic string.
-var validJSONOptions = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
-
-// cellJSON returns the JSON of a cell. With unwrap, a string holding JSON (the service's
-// encoding of dynamic values) gives that JSON; any other string gives the quoted string. The
-// result may alias s; callers copy it before handing it out.
-func cellJSON(k byte, s string, unwrap bool) []byte {
+// cellJSON returns the JSON of a cell (see Value.Dynamic). A string of a dynamic column that
+// holds JSON is that JSON; any other string is the quoted string. The result may alias s;
+// callers copy it before handing it out.
+func cellJSON(k byte, s string) []byte {
 	switch k {
 	case kindNull:
 		return []byte("null")
@@ -469,15 +493,76 @@ func cellJSON(k byte, s string, unwrap bool) []byte {
 		return []byte("true")
 	case kindFalse:
 		return []byte("false")
+	case kindJSONText:
+		return unsafeBytes(strings.TrimSpace(s))
 	case kindString:
-		if unwrap && looksLikeJSON(s) && jsontext.Value(s).IsValid(validJSONOptions...) {
-			return unsafeBytes(strings.TrimSpace(s))
-		}
 		b, _ := jsontext.AppendQuote(nil, s)
 		return b
 	}
 	return unsafeBytes(s)
 }
+
+// decodeJSON unmarshals the JSON of a cell into dst (see Value.Decode): a string holding JSON
+// of any column is read as that JSON. jsonv2 reads a copy of the JSON, so that an
+// UnmarshalJSON method of dst may keep what it is handed.
+func decodeJSON(k byte, s string, dst any) error {
+	j := cellJSON(k, s)
+	if k == kindString && looksLikeJSON(s) {
+		var v kqlScanner
+		if ok, depth := v.jsonDepth(unsafeBytes(s)); ok {
+			if depth > maxDepth {
+				return fmt.Errorf("sentinel: the string holds JSON nested deeper than %d levels, the most this SDK decodes", maxDepth)
+			}
+			j = unsafeBytes(strings.TrimSpace(s))
+		}
+	}
+	return jsonv2.Unmarshal(bytes.Clone(j), dst, dynamicOptions)
+}
+
+// parseUTCTime parses the service's datetime form "2006-01-02T15:04:05[.fffffff]Z" without
+// the generality of time.Parse; ok is false for anything else, which the caller parses with
+// time.Parse.
+func parseUTCTime(s string) (t time.Time, ok bool) {
+	if len(s) < 20 || len(s) > 30 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[len(s)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(s[0:4], 4, 4)
+	month, ok2 := digits(s[5:7], 2, 2)
+	day, ok3 := digits(s[8:10], 2, 2)
+	hour, ok4 := digits(s[11:13], 2, 2)
+	minute, ok5 := digits(s[14:16], 2, 2)
+	sec, ok6 := digits(s[17:19], 2, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	if day > uint64(daysIn(time.Month(month), int(year))) {
+		return time.Time{}, false
+	}
+	var ns uint64
+	if frac := s[19 : len(s)-1]; frac != "" {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		f, ok := digits(frac[1:], 1, 9)
+		if !ok {
+			return time.Time{}, false
+		}
+		for i := len(frac) - 1; i < 9; i++ {
+			f *= 10
+		}
+		ns = f
+	}
+	return time.Date(int(year), time.Month(month), int(day), int(hour), int(minute), int(sec), int(ns), time.UTC), true
+}
+
+func daysIn(m time.Month, year int) int {
+	if m == time.February && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+		return 29
+	}
+	return monthDays[m-1]
+}
+
+var monthDays = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // looksLikeJSON is a cheap pre-check before validating a string as JSON.
 func looksLikeJSON(s string) bool {
@@ -584,14 +669,6 @@ func quoteShort(s string) string {
 	return strconv.Quote(s)
 }
 
-// unsafeBytes returns s as a byte slice without copying; the caller must not modify it.
-func unsafeBytes(s string) []byte {
-	if s == "" {
-		return nil
-	}
-	return unsafe.Slice(unsafe.StringData(s), len(s))
-}
-
 // arena holds the text of cells and strings in large byte chunks, so that a table of millions
 // of cells costs a few allocations. Bytes are only ever appended to a chunk, never changed,
 // so strings made from them stay valid (and immutable) for as long as they are referenced.
@@ -693,46 +770,85 @@ func (a *arena) get(ref uint64) string {
 		c = a.chunks[i]
 	}
 	off := int(ref>>28) & (arenaMaxChunk - 1)
-	return unsafe.String(&c[off], n)
+	return unsafeString(c[off : off+n])
 }
 
-// string copies s into the arena.
-func (a *arena) string(s []byte) string {
-	if len(s) == 0 {
+// setKind changes the kind byte of a stored cell, before any string was made from it.
+func (a *arena) setKind(ref uint64, k byte) {
+	if i := ref >> 48; i != 0 {
+		a.chunks[i][int(ref>>28)&(arenaMaxChunk-1)] = k
+	}
+}
+
+// textBlocks hands out copies of text carved from blocks of memory, so that a row's strings
+// cost no allocation of their own. It keeps no reference to a block it filled: each block
+// lives as long as a string or slice made from it. Bytes are only written once, into space
+// nothing else uses, so the strings are immutable and each byte slice is its holder's alone.
+type textBlocks struct {
+	str  strings.Builder // strings: a Builder's bytes never change once written
+	bin  []byte          // byte slices
+	next int
+}
+
+const (
+	textMinBlock = 4 << 10
+	textMaxBlock = 64 << 10
+)
+
+func (b *textBlocks) blockSize(n int) int {
+	size := max(b.next, textMinBlock)
+	if size < textMaxBlock {
+		b.next = size * 2
+	}
+	return max(size, n)
+}
+
+// string returns a copy of s.
+func (b *textBlocks) string(s string) string {
+	if s == "" {
 		return ""
 	}
-	_, _, b := a.alloc(len(s))
-	copy(b, s)
-	return unsafe.String(&b[0], len(b))
-}
-
-// cellReader turns the raw JSON values of a table's cells into (kind, text) pairs, unescaping
-// strings into a reused buffer.
-type cellReader struct {
-	scratch []byte
-}
-
-// read classifies raw, a complete JSON value. The returned text is valid until the next call
-// and until the decoder advances.
-func (r *cellReader) read(raw []byte) (byte, []byte) {
-	switch raw[0] {
-	case '"':
-		body := raw[1 : len(raw)-1]
-		if bytes.IndexByte(body, '\\') < 0 {
-			return kindString, body
-		}
-		// The decoder validated the string; the only possible error is invalid UTF-8,
-		// which AppendUnquote replaces.
-		r.scratch, _ = jsontext.AppendUnquote(r.scratch[:0], raw)
-		return kindString, r.scratch
-	case 'n':
-		return kindNull, nil
-	case 't':
-		return kindTrue, nil
-	case 'f':
-		return kindFalse, nil
-	case '{', '[':
-		return kindJSON, raw
+	if len(s) > textMaxBlock/4 {
+		return strings.Clone(s)
 	}
-	return kindNumber, raw
+	if b.str.Cap()-b.str.Len() < len(s) {
+		b.str = strings.Builder{}
+		b.str.Grow(b.blockSize(len(s)))
+	}
+	start := b.str.Len()
+	b.str.WriteString(s)
+	return b.str.String()[start:]
+}
+
+// cell returns a copy of a cell of kind k and text s, as Value holds it.
+func (b *textBlocks) cell(k byte, s string) string {
+	switch k {
+	case kindNull:
+		return ""
+	case kindTrue:
+		return "t"
+	case kindFalse:
+		return "f"
+	}
+	if b.str.Cap()-b.str.Len() < 1+len(s) || len(s) > textMaxBlock/4 {
+		b.str = strings.Builder{}
+		b.str.Grow(b.blockSize(1 + len(s)))
+	}
+	start := b.str.Len()
+	b.str.WriteByte(k)
+	b.str.WriteString(s)
+	return b.str.String()[start:]
+}
+
+// bytes returns a copy of s that no other value shares.
+func (b *textBlocks) bytes(s []byte) []byte {
+	if len(s) > textMaxBlock/4 {
+		return bytes.Clone(s)
+	}
+	if cap(b.bin)-len(b.bin) < len(s) {
+		b.bin = make([]byte, 0, b.blockSize(len(s)))
+	}
+	n := len(b.bin)
+	b.bin = append(b.bin, s...)
+	return b.bin[n:len(b.bin):len(b.bin)]
 }

@@ -516,7 +516,7 @@ func TestQueryDecodeShapes(t *testing.T) {
 		{"not an object", `[1,2]`, nil, "expected a JSON body"},
 		{"empty", ``, nil, "empty body"},
 		{"html", `<html><title>Gateway</title></html>`, nil, "Gateway"},
-		{"row not an array", `{"tables":[{"name":"T","columns":[{"name":"A","type":"long"},{"name":"B","type":"string"}],"rows":[{"A":1}]}]}`, nil, "expected ["},
+		{"row not an array", `{"tables":[{"name":"T","columns":[{"name":"A","type":"long"},{"name":"B","type":"string"}],"rows":[{"A":1}]}]}`, nil, "at start of row"},
 		{"column name not a string", `{"tables":[{"name":"T","columns":[{"name":1,"type":"long"}],"rows":[]}]}`, nil, "not a string"},
 	}
 	for _, tt := range tests {
@@ -610,7 +610,7 @@ func TestQueryDecodeInvalidUTF8AndEscapes(t *testing.T) {
 	res, err := sentinel.DecodeQueryResponse(strings.NewReader(body))
 	require.NoError(t, err)
 	tbl := res.PrimaryResult()
-	assert.Equal(t, "a\xffb", tbl.Row(0).Value(0).String(), "invalid UTF-8 is kept")
+	assert.Equal(t, "a\uFFFDb", tbl.Row(0).Value(0).String(), "invalid UTF-8 reads as U+FFFD")
 	assert.Equal(t, "é\n\t\"", tbl.Row(1).Value(0).String())
 	assert.Equal(t, "😀", tbl.Row(2).Value(0).String())
 }
