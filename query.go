@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -159,8 +160,13 @@ func (c *Client) Query(ctx context.Context, kql string, opts *QueryOptions) (*Qu
 
 // QueryInto runs kql like Client.Query and decodes the rows of the first table (the
 // PrimaryResult) straight into structs as they stream in, without storing them, mapping
-// columns to fields as DecodeTable does. It is the cheapest way to read a large result: one
-// copy of the data, in []T. Strings are carved from shared blocks of memory.
+// columns to fields as DecodeTable does. It is the cheapest way to read a whole result into
+// memory: one copy of the data, in []T. Strings are carved from shared blocks of memory that
+// nothing changes or reuses; byte slices (json.RawMessage) are copies of their own.
+//
+// The rows are collected in blocks and joined into one slice at the end, so while that
+// happens the []T is held twice: for a result too large for that, read it with QueryRows,
+// which holds one row at a time.
 //
 // The returned *QueryResult describes every table (names and columns); its first table has
 // no stored rows (Len is 0), the others are stored as by Query. On a *PartialResultError the
@@ -180,6 +186,47 @@ func QueryInto[T any](ctx context.Context, c *Client, kql string, opts *QueryOpt
 		return nil, nil, err
 	}
 	return rows.slice(), res, err
+}
+
+// QueryRows runs kql like Client.Query and yields the rows of the first table (the
+// PrimaryResult) one at a time, each decoded into a T as DecodeTable maps columns to fields,
+// while the response streams in. Nothing of the result is kept between rows, so memory stays
+// bounded (a few MiB of buffers) whatever the size of the result: it is the way to read a
+// result of hundreds of thousands of rows in a small container.
+//
+// The query is sent when a loop over the sequence starts; each loop sends it again. Breaking
+// out of the loop stops reading and closes the response. Any failure (an invalid argument,
+// an error status, a body that does not decode, a *ColumnError for a value that does not
+// fit its field, or a *PartialResultError after the rows the service did send) is yielded
+// once, with a zero T, as the last element. The yielded values own their memory: strings and
+// byte slices in them may be kept after the loop.
+//
+// Tables after the first are read and dropped; use Query to read several tables.
+//
+//meta:operation POST /workspaces/{workspaceId}/query
+func QueryRows[T any](ctx context.Context, c *Client, kql string, opts *QueryOptions) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		si, err := structInfoFor(reflect.TypeFor[T]())
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		var row T
+		stopped := false
+		sink := &typedSink{
+			info:   si,
+			newRow: func() rowPtr { row = zero; return rowPtrOf(&row) },
+			done: func() bool {
+				stopped = !yield(row, nil)
+				return !stopped
+			},
+		}
+		_, err = c.query(ctx, "QueryRows", kql, opts, sink)
+		if err != nil && !stopped {
+			yield(zero, err)
+		}
+	}
 }
 
 var okQuery = []int{http.StatusOK, http.StatusNoContent}
@@ -214,12 +261,14 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		// Drain what the decoder left after the closing brace, so the connection is reused.
+	defer resp.Body.Close() // also when a QueryRows loop panics
+	res, err := readQueryResponse(resp, sink)
+	if err != errStopped {
+		// Drain what the decoder left after the closing brace, so the connection is reused;
+		// a caller who stopped reading rows leaves the rest unread.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
-	}()
-	return readQueryResponse(resp, sink)
+	}
+	return res, err
 }
 
 // workspaceID returns the workspace GUID, reading it from the workspace resource the first

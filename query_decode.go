@@ -542,6 +542,9 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 	}
 	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), resp.Body), n: maxQueryBody}
 	res, errObj, sawTables, err := decodeQueryBody(body, sink)
+	if err == errStopped {
+		return nil, err
+	}
 	if err != nil {
 		var ce *ColumnError
 		var ae *ArgumentError

@@ -79,7 +79,7 @@ func checkAliasRow(t *testing.T, i int, r aliasRow) bool {
 
 // TestQueryResultsDoNotAliasReusedMemory (finding 1): 5,000 rows through every destination
 // type, read back only after the whole result was decoded. Strings and slices handed out by
-// QueryInto, Query with DecodeTable and Row.Values hold what was sent, also for escaped
+// QueryInto, QueryRows, Query with DecodeTable and Row.Values hold what was sent, also for escaped
 // strings and values larger than the decoder's buffers.
 func TestQueryResultsDoNotAliasReusedMemory(t *testing.T) {
 	const n = 5000
@@ -95,6 +95,19 @@ func TestQueryResultsDoNotAliasReusedMemory(t *testing.T) {
 	t.Run("QueryInto", func(t *testing.T) {
 		rows, _, err := sentinel.QueryInto[aliasRow](ctx, env.client, kql, nil)
 		require.NoError(t, err)
+		require.Len(t, rows, n)
+		for i, r := range rows {
+			if !checkAliasRow(t, i, r) {
+				return
+			}
+		}
+	})
+	t.Run("QueryRows", func(t *testing.T) {
+		var rows []aliasRow
+		for r, err := range sentinel.QueryRows[aliasRow](ctx, env.client, kql, nil) {
+			require.NoError(t, err)
+			rows = append(rows, r)
+		}
 		require.Len(t, rows, n)
 		for i, r := range rows {
 			if !checkAliasRow(t, i, r) {
