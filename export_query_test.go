@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"testing"
 )
 
 // DecodeQueryResponse decodes a Log Analytics query response body with status 200 as Query
@@ -37,3 +38,6 @@ func SetMaxQueryBody(n int64) func() {
 	maxQueryBody = n
 	return func() { maxQueryBody = old }
 }
+
+// ReportPeakHeap is reportPeakHeap, for the benchmarks of package sentinel_test.
+func ReportPeakHeap(b *testing.B, body int, f func()) { reportPeakHeap(b, body, f) }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"reflect"
@@ -206,14 +207,35 @@ type setFunc func(f fieldPtr, k byte, s string, st *setState) error
 type setState struct {
 	stable bool
 	text   textBlocks
+	// recent holds copies of short strings decoded lately, so that a value repeated from
+	// row to row (a user, an application, a result code) is stored once and shared. It is
+	// direct-mapped by hash: a new value replaces the one in its slot.
+	recent *[recentSlots]string
+	seed   maphash.Seed
 }
 
-// keep returns s as a string that stays valid: s itself when it is stable, else a copy.
+const (
+	recentSlots  = 1024
+	recentMaxLen = 64
+)
+
+// keep returns s as a string that stays valid: s itself when it is stable, else a copy,
+// shared with an equal string kept before when there is one.
 func (st *setState) keep(s string) string {
 	if st.stable {
 		return s
 	}
-	return st.text.string(s)
+	if len(s) > recentMaxLen || s == "" {
+		return st.text.string(s)
+	}
+	if st.recent == nil {
+		st.recent, st.seed = new([recentSlots]string), maphash.MakeSeed()
+	}
+	slot := &st.recent[maphash.String(st.seed, s)&(recentSlots-1)]
+	if *slot != s {
+		*slot = st.text.string(s)
+	}
+	return *slot
 }
 
 // colPlan maps one column to a field.
