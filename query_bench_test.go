@@ -240,6 +240,49 @@ func BenchmarkQueryDecode(b *testing.B) {
 	})
 }
 
+// BenchmarkQueryDecodeDynamic compares, in memory, QueryInto into memSignIn (8 columns, one
+// of them a dynamic value sent as a string holding JSON, as bench/'s KQLDecode) with a
+// jsontext pass that only tokenizes the same body: the decoder's own cost against the floor
+// that bench/ measures end to end. Metrics are per row.
+func BenchmarkQueryDecodeDynamic(b *testing.B) {
+	body := signinBody(benchRows)
+	for _, tc := range []struct {
+		name string
+		f    func() error
+	}{
+		{"floor-tokenize", func() error {
+			dec := jsontext.NewDecoder(bytes.NewReader(body))
+			for {
+				if _, err := dec.ReadToken(); err != nil {
+					if err == io.EOF {
+						return nil
+					}
+					return err
+				}
+			}
+		}},
+		{"QueryInto", func() error {
+			rows, _, err := sentinel.DecodeQueryResponseInto[memSignIn](bytes.NewReader(body))
+			if err == nil && len(rows) != benchRows {
+				err = fmt.Errorf("got %d rows", len(rows))
+			}
+			return err
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if err := tc.f(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*benchRows), "cpu-ns/row")
+		})
+	}
+}
+
 // cpuTime returns the user and system CPU time the process has used.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"net/http"
 	"reflect"
@@ -211,13 +210,20 @@ type setState struct {
 	// row to row (a user, an application, a result code) is stored once and shared. It is
 	// direct-mapped by hash: a new value replaces the one in its slot.
 	recent *[recentSlots]string
-	seed   maphash.Seed
 }
 
 const (
 	recentSlots  = 1024
 	recentMaxLen = 64
 )
+
+// quickHash mixes a few bytes of s (not empty) and its length: cheap, and good enough to
+// spread the values of a column over the slots of a table that checks for equality.
+func quickHash(s string) uint {
+	n := len(s)
+	h := uint(n)*0x9E3779B1 ^ uint(s[0])<<5 ^ uint(s[n/3])<<11 ^ uint(s[n/2])<<17 ^ uint(s[2*n/3])<<23 ^ uint(s[n-1])<<29
+	return h ^ h>>13 ^ h>>21
+}
 
 // keep returns s as a string that stays valid: s itself when it is stable, else a copy,
 // shared with an equal string kept before when there is one.
@@ -229,9 +235,9 @@ func (st *setState) keep(s string) string {
 		return st.text.string(s)
 	}
 	if st.recent == nil {
-		st.recent, st.seed = new([recentSlots]string), maphash.MakeSeed()
+		st.recent = new([recentSlots]string)
 	}
-	slot := &st.recent[maphash.String(st.seed, s)&(recentSlots-1)]
+	slot := &st.recent[quickHash(s)&(recentSlots-1)]
 	if *slot != s {
 		*slot = st.text.string(s)
 	}
@@ -731,6 +737,7 @@ func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *er
 type resultDecoder struct {
 	s       *kqlScanner
 	inner   kqlScanner // validates JSON held in strings
+	valid   jsonCache  // JSON held in strings validated lately
 	scratch []byte     // decoded text of the current string
 	name    []byte     // decoded text of the current member name
 	arena   *arena
@@ -998,7 +1005,7 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 					}
 					refs = append(refs, ref)
 				}
-				c := s.next()
+				c := s.peek()
 				if c == ',' {
 					s.pos++
 					continue
@@ -1029,28 +1036,61 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 	})
 }
 
+// jsonCache remembers texts recently found to be JSON nested at most maxDepth levels, so
+// that a dynamic value repeated from row to row (a device, a location) is validated once.
+// It is direct-mapped by hash and holds copies of the texts in a buffer of its own; when the
+// buffer is full, a new one is started and the slots are cleared.
+type jsonCache struct {
+	slots [256]string
+	buf   []byte
+}
+
+const jsonCacheBuf = 64 << 10
+
+// slot returns the slot where text would be.
+func (c *jsonCache) slot(text []byte) *string {
+	return &c.slots[quickHash(unsafeString(text))&uint(len(c.slots)-1)]
+}
+
+// add stores a copy of text, valid JSON, in its slot.
+func (c *jsonCache) add(slot *string, text []byte) {
+	if len(text) > jsonCacheBuf/16 {
+		return
+	}
+	if cap(c.buf)-len(c.buf) < len(text) {
+		// The slots' strings keep the old buffer alive while referenced; it is never
+		// written again.
+		c.slots = [256]string{}
+		c.buf = make([]byte, 0, jsonCacheBuf)
+	}
+	n := len(c.buf)
+	c.buf = append(c.buf, text...)
+	*slot = unsafeString(c.buf[n:len(c.buf):len(c.buf)])
+}
+
 var errTooDeep = fmt.Errorf("the dynamic value nests deeper than %d levels, the most this SDK decodes", maxDepth)
 
 // cell reads one cell and returns its kind and text, valid until the next read. A string
 // that may hold JSON (unwrap: a dynamic column's) and does is of kind kindJSONText.
 func (d *resultDecoder) cell(unwrap bool) (byte, []byte, error) {
 	s := d.s
-	switch c := s.next(); {
+	switch c := s.peek(); {
 	case c == '"':
-		content, flags, err := s.str()
+		text, scratch, err := s.strText(d.scratch)
+		d.scratch = scratch
 		if err != nil {
 			return 0, nil, err
 		}
-		text := content
-		if flags&strEscaped != 0 || (flags&strHigh != 0 && !utf8.Valid(content)) {
-			d.scratch = appendText(d.scratch[:0], content)
-			text = d.scratch
-		}
 		if unwrap && looksLikeJSON(unsafeString(text)) {
+			slot := d.valid.slot(text)
+			if *slot == unsafeString(text) {
+				return kindJSONText, text, nil // the same text as a value validated lately
+			}
 			if ok, depth := d.inner.jsonDepth(text); ok {
 				if depth > maxDepth {
 					return 0, nil, errTooDeep
 				}
+				d.valid.add(slot, text)
 				return kindJSONText, text, nil
 			}
 		}

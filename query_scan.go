@@ -193,6 +193,12 @@ func (s *kqlScanner) str() (content []byte, flags int, err error) {
 		b := s.buf
 	scan:
 		for i < len(b) {
+			for i < len(b) && strByte[b[i]] == 0 {
+				i++
+			}
+			if i == len(b) {
+				break
+			}
 			switch strByte[b[i]] {
 			case 0:
 				i++
@@ -230,6 +236,110 @@ func (s *kqlScanner) str() (content []byte, flags int, err error) {
 		start -= shift
 		i -= shift
 	}
+}
+
+// strText reads a string like str and returns its text (see appendText) in the same pass:
+// the content itself when it needs no change, else the text decoded into dst's memory. The
+// text is valid until the next read, or until dst is used again.
+func (s *kqlScanner) strText(dst []byte) (text, buf []byte, err error) {
+	own := s.mark < 0
+	if own {
+		s.mark = s.pos
+	}
+	start := s.pos + 1
+	i := start
+	out := dst[:0]
+	// mode 0: the content is the text so far; 1: out holds the text of the content so far;
+	// 2: the text is made by appendText at the end (invalid UTF-8 or a surrogate escape).
+	mode, high := 0, false
+	for {
+		b := s.buf
+	scan:
+		for i < len(b) {
+			run := i
+			for i < len(b) && strByte[b[i]] == 0 {
+				i++
+			}
+			if mode == 1 {
+				out = append(out, b[run:i]...)
+			}
+			if i == len(b) {
+				break
+			}
+			c := b[i]
+			switch strByte[c] {
+			case 3:
+				high = true
+				if mode == 1 {
+					mode = 2
+				}
+				i++
+				continue
+			case 2:
+				s.pos = i
+				return nil, out, s.syntaxErr("invalid control character " + quoteChar(c) + " within string")
+			}
+			if c == '"' {
+				content := b[start:i:i]
+				s.pos = i + 1
+				if own {
+					s.mark = -1
+				}
+				switch {
+				case mode == 1:
+					return out, out, nil
+				case mode == 2 || (high && !utf8.Valid(content)):
+					out = appendText(out[:0], content)
+					return out, out, nil
+				}
+				return content, out, nil
+			}
+			n := escapeLen(b[i:])
+			if n == 0 {
+				break scan // the escape sequence goes on in the input still to read
+			}
+			if n < 0 {
+				s.pos = i
+				return nil, out, s.syntaxErr("invalid escape sequence " + quoteShort(string(b[i:min(len(b), i+6)])) + " within string")
+			}
+			if mode == 0 {
+				mode = 2
+				if !high {
+					mode, out = 1, append(out[:0], b[start:i]...)
+				}
+			}
+			if mode == 1 {
+				if e := b[i+1]; e != 'u' {
+					out = append(out, unescaped[e])
+				} else if r := hex4(b[i+2:]); !utf16IsSurrogate(r) {
+					out = utf8.AppendRune(out, r)
+				} else {
+					mode = 2
+				}
+			}
+			i += n
+		}
+		shift, ok := s.fill()
+		if !ok {
+			s.pos = len(s.buf)
+			return nil, out, s.endErr()
+		}
+		start -= shift
+		i -= shift
+	}
+}
+
+// unescaped maps the letter of a one-letter escape sequence to its byte.
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// peek is next for the common case of a value right at the current position.
+func (s *kqlScanner) peek() int {
+	if s.pos < len(s.buf) {
+		if c := s.buf[s.pos]; c > ' ' {
+			return int(c)
+		}
+	}
+	return s.next()
 }
 
 // escapeLen returns the length of the escape sequence at the start of b (b[0] is '\\'):
@@ -310,7 +420,10 @@ func (s *kqlScanner) num() ([]byte, error) {
 		}
 		if n < 0 {
 			s.pos = i
-			return nil, s.endErr()
+			if i == len(s.buf) {
+				return nil, s.endErr()
+			}
+			return nil, s.syntaxErr("invalid character " + quoteChar(s.buf[i]) + " in number (expecting digit)")
 		}
 		return nil, s.syntaxErr("invalid character " + quoteChar(lit[n]) + " after number")
 	}
@@ -338,17 +451,19 @@ func numberLen(b []byte) int {
 		return 0
 	}
 	if i < len(b) && b[i] == '.' {
+		dot := i
 		i++
 		if i == len(b) {
 			return -1
 		}
 		if b[i] < '0' || b[i] > '9' {
-			return i
+			return dot // "1." is not a number: the '.' is where it goes wrong
 		}
 		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		e := i
 		i++
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
@@ -357,7 +472,7 @@ func numberLen(b []byte) int {
 			return -1
 		}
 		if b[i] < '0' || b[i] > '9' {
-			return i
+			return e
 		}
 		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
 		}
@@ -493,15 +608,140 @@ func (s *kqlScanner) capture(depth int) ([]byte, error) {
 	return raw, err
 }
 
-// jsonDepth reports whether text is one JSON value (with white space around it) and how
-// deeply it nests, using v, a kqlScanner kept for the purpose.
+// jsonDepth reports whether text is one JSON value (with white space around it), as
+// jsontext would accept it with AllowInvalidUTF8 and AllowDuplicateNames, and how deeply it
+// nests. It is the validator of the JSON that dynamic values hold in strings: one loop over
+// bytes in memory, with v's stack as the stack of open containers.
 func (v *kqlScanner) jsonDepth(text []byte) (ok bool, depth int) {
-	v.resetBytes(text)
-	depth, err := v.skip(0, false)
-	if err != nil || v.next() != -1 {
-		return false, 0
+	stack := v.stack[:0]
+	defer func() { v.stack = stack[:0] }()
+	i, n := skipWS(text, 0), len(text)
+	for {
+		// A value at i (after white space).
+		if i >= n {
+			return false, 0
+		}
+		switch c := text[i]; c {
+		case '{', '[':
+			stack = append(stack, c)
+			depth = max(depth, len(stack))
+			i = skipWS(text, i+1)
+			if i < n && text[i] == c+2 {
+				stack = stack[:len(stack)-1]
+				i++
+				break
+			}
+			if c == '{' {
+				if i = memberName(text, i); i < 0 {
+					return false, 0
+				}
+			}
+			continue
+		case '"':
+			if i = stringEnd(text, i+1); i < 0 {
+				return false, 0
+			}
+		case 't':
+			if !hasLiteral(text, i, "true") {
+				return false, 0
+			}
+			i += 4
+		case 'f':
+			if !hasLiteral(text, i, "false") {
+				return false, 0
+			}
+			i += 5
+		case 'n':
+			if !hasLiteral(text, i, "null") {
+				return false, 0
+			}
+			i += 4
+		default:
+			if c != '-' && (c < '0' || c > '9') {
+				return false, 0
+			}
+			l := numberLen(text[i:])
+			if l <= 0 {
+				return false, 0
+			}
+			i += l
+		}
+		// After a value: close containers, or go on to the next element.
+		for {
+			i = skipWS(text, i)
+			if len(stack) == 0 {
+				return i == n, depth
+			}
+			if i == n {
+				return false, 0
+			}
+			top := stack[len(stack)-1]
+			if text[i] == ',' {
+				i = skipWS(text, i+1)
+				if top == '{' {
+					if i = memberName(text, i); i < 0 {
+						return false, 0
+					}
+				}
+				break
+			}
+			if text[i] != top+2 {
+				return false, 0
+			}
+			stack = stack[:len(stack)-1]
+			i++
+		}
 	}
-	return true, depth
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func hasLiteral(b []byte, i int, lit string) bool {
+	return len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit
+}
+
+// memberName reads an object member's name at i (after white space) and the colon after it,
+// and returns the index after the white space that follows, or -1.
+func memberName(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return -1
+	}
+	if i = stringEnd(b, i+1); i < 0 {
+		return -1
+	}
+	i = skipWS(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return -1
+	}
+	return skipWS(b, i+1)
+}
+
+// stringEnd returns the index after the closing quote of the string whose content starts
+// at i, or -1 when it is not a valid string.
+func stringEnd(b []byte, i int) int {
+	for i < len(b) {
+		switch strByte[b[i]] {
+		case 0, 3:
+			i++
+		case 2:
+			return -1
+		default:
+			if b[i] == '"' {
+				return i + 1
+			}
+			e := escapeLen(b[i:])
+			if e <= 0 {
+				return -1
+			}
+			i += e
+		}
+	}
+	return -1
 }
 
 // appendText appends the text of a JSON string's content c (as str returns it) to dst:
@@ -513,12 +753,8 @@ func appendText(dst, c []byte) []byte {
 		b := c[i]
 		switch {
 		case b < utf8.RuneSelf && b != '\\':
-			j := i + 1
-			for j < len(c) && c[j] < utf8.RuneSelf && c[j] != '\\' {
-				j++
-			}
-			dst = append(dst, c[i:j]...)
-			i = j
+			dst = append(dst, b)
+			i++
 		case b >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(c[i:])
 			if r == utf8.RuneError && size == 1 {

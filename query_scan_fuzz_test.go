@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -346,6 +347,25 @@ func FuzzQueryScanner(f *testing.F) {
 		valid := jsontext.Value(body).IsValid(jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 		if depth <= maxDepth && ok != valid {
 			t.Fatalf("jsonDepth says %v (depth %d), jsontext says %v", ok, depth, valid)
+		}
+	})
+}
+
+// FuzzParseUTCTime checks the datetime fast path against time.Parse: whatever it accepts,
+// time.Parse reads as the same instant.
+func FuzzParseUTCTime(f *testing.F) {
+	for _, s := range []string{"2026-11-01T10:09:26.1234567Z", "0000-02-29T00:00:00Z", "2024-02-29T23:59:59.999999999Z",
+		"2023-02-29T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-13-01T00:00:00Z", "2026-11-01T24:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseUTCTime(s)
+		if !ok {
+			return
+		}
+		want, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil || !got.Equal(want) || got.Location() != time.UTC {
+			t.Fatalf("parseUTCTime(%q) = %v, time.Parse gives %v, %v", s, got, want, err)
 		}
 	})
 }

@@ -552,7 +552,25 @@ func parseUTCTime(s string) (t time.Time, ok bool) {
 		}
 		ns = f
 	}
-	return time.Date(int(year), time.Month(month), int(day), int(hour), int(minute), int(sec), int(ns), time.UTC), true
+	secs := daysSinceEpoch(int64(year), int64(month), int64(day))*86400 + int64(hour*3600+minute*60+sec)
+	return time.Unix(secs, int64(ns)).UTC(), true
+}
+
+// daysSinceEpoch returns the days from 1970-01-01 to a date of the proleptic Gregorian
+// calendar (Howard Hinnant's days_from_civil).
+func daysSinceEpoch(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 func daysIn(m time.Month, year int) int {
