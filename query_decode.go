@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"reflect"
@@ -249,6 +250,7 @@ type colPlan struct {
 	set    setFunc // nil: the column has no field
 	offset uintptr
 	field  string
+	raw    bool // the field is a json.RawMessage or jsontext.Value: see resultDecoder.rows
 }
 
 type typedPlan struct {
@@ -280,7 +282,8 @@ func newPlan(si *structInfo, t *Table) (*typedPlan, error) {
 		if err != nil {
 			return nil, t.cellError(-1, j, field, err)
 		}
-		p.cols[j] = colPlan{set: set, offset: f.offset, field: field}
+		raw := f.typ == rawMessageType || f.typ == jsontextValueType
+		p.cols[j] = colPlan{set: set, offset: f.offset, field: field, raw: raw}
 	}
 	return p, nil
 }
@@ -987,7 +990,14 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 				if want >= 0 && n >= want {
 					return fmt.Errorf("table %q row %d has more than %d values", t.Name, row, want)
 				}
-				k, text, err := d.cell(n < len(unwrap) && unwrap[n])
+				into := &d.scratch
+				if plan != nil && n < len(plan.cols) && plan.cols[n].raw {
+					// A string decodes straight into the memory the field's bytes will
+					// have, where textBlocks.bytes takes it without a copy.
+					free := plan.st.text.free()
+					into = &free
+				}
+				k, text, err := d.cell(n < len(unwrap) && unwrap[n], into)
 				if err == errTooDeep {
 					return t.cellError(row, n, "", err)
 				}
@@ -1043,13 +1053,18 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 type jsonCache struct {
 	slots [256]string
 	buf   []byte
+	seed  maphash.Seed
 }
 
 const jsonCacheBuf = 64 << 10
 
 // slot returns the slot where text would be.
 func (c *jsonCache) slot(text []byte) *string {
-	return &c.slots[quickHash(unsafeString(text))&uint(len(c.slots)-1)]
+	if c.buf == nil {
+		c.seed = maphash.MakeSeed()
+		c.buf = make([]byte, 0, jsonCacheBuf)
+	}
+	return &c.slots[maphash.Bytes(c.seed, text)&uint64(len(c.slots)-1)]
 }
 
 // add stores a copy of text, valid JSON, in its slot.
@@ -1071,13 +1086,14 @@ func (c *jsonCache) add(slot *string, text []byte) {
 var errTooDeep = fmt.Errorf("the dynamic value nests deeper than %d levels, the most this SDK decodes", maxDepth)
 
 // cell reads one cell and returns its kind and text, valid until the next read. A string
-// that may hold JSON (unwrap: a dynamic column's) and does is of kind kindJSONText.
-func (d *resultDecoder) cell(unwrap bool) (byte, []byte, error) {
+// that may hold JSON (unwrap: a dynamic column's) and does is of kind kindJSONText. A string
+// that needs decoding is decoded into *into's memory.
+func (d *resultDecoder) cell(unwrap bool, into *[]byte) (byte, []byte, error) {
 	s := d.s
 	switch c := s.peek(); {
 	case c == '"':
-		text, scratch, err := s.strText(d.scratch)
-		d.scratch = scratch
+		text, buf, err := s.strText(*into)
+		*into = buf
 		if err != nil {
 			return 0, nil, err
 		}

@@ -1,6 +1,7 @@
 package sentinel
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"unicode/utf8"
@@ -174,6 +175,15 @@ var strByte = func() (t [256]byte) {
 	return t
 }()
 
+// special8 reports whether one of the 8 bytes of x (read little-endian from a string's
+// content) may be '"', '\\', a control character or a byte of multi-byte UTF-8, the bytes
+// that string scanning looks at one by one. It never misses one; it may report a byte next to
+// a control character or above 0x80 that is not special, which costs only a slower look.
+func special8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	return ((x-lo*' ')|((x^lo*'"')-lo)|((x^lo*'\\')-lo)|x)&hi != 0
+}
+
 // strFlags say what a string's content needs before it is text.
 const (
 	strEscaped = 1 << iota // it has escape sequences
@@ -257,6 +267,9 @@ func (s *kqlScanner) strText(dst []byte) (text, buf []byte, err error) {
 	scan:
 		for i < len(b) {
 			run := i
+			for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
+				i += 8
+			}
 			for i < len(b) && strByte[b[i]] == 0 {
 				i++
 			}

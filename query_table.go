@@ -838,6 +838,15 @@ func (b *textBlocks) string(s string) string {
 	return b.str.String()[start:]
 }
 
+// free returns the free space of the current block of byte slices, at least 4 KiB, for a
+// value to be written into before bytes takes it. Nothing else uses that space until then.
+func (b *textBlocks) free() []byte {
+	if cap(b.bin)-len(b.bin) < 4<<10 {
+		b.bin = make([]byte, 0, max(b.blockSize(0), 8<<10))
+	}
+	return b.bin[len(b.bin):len(b.bin):cap(b.bin)]
+}
+
 // cell returns a copy of a cell of kind k and text s, as Value holds it.
 func (b *textBlocks) cell(k byte, s string) string {
 	switch k {
@@ -858,8 +867,13 @@ func (b *textBlocks) cell(k byte, s string) string {
 	return b.str.String()[start:]
 }
 
-// bytes returns a copy of s that no other value shares.
+// bytes returns a copy of s that no other value shares. When s was written into the space
+// free returned, it is taken where it is, without a copy.
 func (b *textBlocks) bytes(s []byte) []byte {
+	if free := b.bin[len(b.bin):cap(b.bin)]; len(s) > 0 && len(s) <= len(free) && &free[0] == &s[0] {
+		b.bin = b.bin[:len(b.bin)+len(s)]
+		return s[:len(s):len(s)]
+	}
 	if len(s) > textMaxBlock/4 {
 		return bytes.Clone(s)
 	}
