@@ -526,31 +526,29 @@ func parseUTCTime(s string) (t time.Time, ok bool) {
 	if len(s) < 20 || len(s) > 30 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[len(s)-1] != 'Z' {
 		return time.Time{}, false
 	}
-	year, ok1 := digits(s[0:4], 4, 4)
-	month, ok2 := digits(s[5:7], 2, 2)
-	day, ok3 := digits(s[8:10], 2, 2)
-	hour, ok4 := digits(s[11:13], 2, 2)
-	minute, ok5 := digits(s[14:16], 2, 2)
-	sec, ok6 := digits(s[17:19], 2, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+	century, yy := two(s[0], s[1]), two(s[2], s[3])
+	year := century*100 + yy
+	month, day := two(s[5], s[6]), two(s[8], s[9])
+	hour, minute, sec := two(s[11], s[12]), two(s[14], s[15]), two(s[17], s[18])
+	if century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 ||
+		day > daysIn(time.Month(month), year) {
 		return time.Time{}, false
 	}
-	if day > uint64(daysIn(time.Month(month), int(year))) {
-		return time.Time{}, false
-	}
-	var ns uint64
+	ns := 0
 	if frac := s[19 : len(s)-1]; frac != "" {
-		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+		if frac[0] != '.' || len(frac) < 2 {
 			return time.Time{}, false
 		}
-		f, ok := digits(frac[1:], 1, 9)
-		if !ok {
-			return time.Time{}, false
+		for i := 1; i < 10; i++ {
+			ns *= 10
+			if i < len(frac) {
+				c := frac[i]
+				if c < '0' || c > '9' {
+					return time.Time{}, false
+				}
+				ns += int(c - '0')
+			}
 		}
-		for i := len(frac) - 1; i < 9; i++ {
-			f *= 10
-		}
-		ns = f
 	}
 	secs := daysSinceEpoch(int64(year), int64(month), int64(day))*86400 + int64(hour*3600+minute*60+sec)
 	return time.Unix(secs, int64(ns)).UTC(), true
@@ -571,6 +569,14 @@ func daysSinceEpoch(y, m, d int64) int64 {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
+}
+
+// two returns the number of two decimal digits, or -1 when they are not digits.
+func two(a, b byte) int {
+	if a < '0' || a > '9' || b < '0' || b > '9' {
+		return -1
+	}
+	return int(a-'0')*10 + int(b-'0')
 }
 
 func daysIn(m time.Month, year int) int {
