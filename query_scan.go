@@ -274,7 +274,13 @@ func (s *kqlScanner) strText(dst []byte) (text, buf []byte, err error) {
 				i++
 			}
 			if mode == 1 {
-				out = append(out, b[run:i]...)
+				if k := i - run; k <= 8 && run+8 <= len(b) && cap(out)-len(out) >= 8 {
+					// A short run: one 8-byte store instead of a call to memmove.
+					binary.LittleEndian.PutUint64(out[len(out):len(out)+8], binary.LittleEndian.Uint64(b[run:]))
+					out = out[:len(out)+k]
+				} else {
+					out = append(out, b[run:i]...)
+				}
 			}
 			if i == len(b) {
 				break
@@ -306,6 +312,11 @@ func (s *kqlScanner) strText(dst []byte) (text, buf []byte, err error) {
 					return out, out, nil
 				}
 				return content, out, nil
+			}
+			if mode == 1 && i+1 < len(b) && (b[i+1] == '"' || b[i+1] == '\\') {
+				out = append(out, b[i+1]) // the commonest escapes, inline
+				i += 2
+				continue
 			}
 			n := escapeLen(b[i:])
 			if n == 0 {
