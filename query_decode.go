@@ -760,12 +760,11 @@ func (d *resultDecoder) object(member func(name []byte) error) error {
 		if c := s.next(); c != '"' {
 			return s.invalidChar(c, "at start of string (expecting '\"')")
 		}
-		content, flags, err := s.str()
+		content, _, err := s.str()
 		if err != nil {
 			return err
 		}
 		d.name = appendText(d.name[:0], content)
-		_ = flags
 		if err := s.consume(':', "after object name (expecting ':')"); err != nil {
 			return err
 		}

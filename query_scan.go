@@ -29,7 +29,7 @@ const maxDepth = 10000
 const scanBufSize = 32 << 10
 
 type kqlScanner struct {
-	r    io.Reader // nil: buf is all the input
+	r    io.Reader
 	buf  []byte
 	pos  int   // next byte to read
 	mark int   // start of the value being read, kept across refills; -1 when none
@@ -41,11 +41,6 @@ type kqlScanner struct {
 
 func newKQLScanner(r io.Reader) *kqlScanner {
 	return &kqlScanner{r: r, buf: make([]byte, 0, scanBufSize), mark: -1}
-}
-
-// resetBytes makes s read b, which holds the whole input.
-func (s *kqlScanner) resetBytes(b []byte) {
-	s.r, s.buf, s.pos, s.mark, s.base, s.err = nil, b, 0, -1, 0, io.EOF
 }
 
 // fill reads more input into the buffer, keeping what is at or after the mark (or pos) and
