@@ -968,14 +968,19 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 		unwrap = append(unwrap, unwrapsJSON(c.Type))
 	}
 	var plan *typedPlan
-	if sink != nil {
+	var raw []bool // the columns decoded into json.RawMessage fields
+	if sink != nil && sink.plan != nil {
 		plan = sink.plan
+		for _, c := range plan.cols {
+			raw = append(raw, c.raw)
+		}
 	}
 	s := d.s
 	return d.array("rows", func(row int) error {
-		if err := s.consume('[', "at start of row (expecting '[')"); err != nil {
-			return err
+		if c := s.peek(); c != '[' {
+			return s.invalidChar(c, "at start of row (expecting '[')")
 		}
+		s.pos++
 		var base rowPtr
 		if plan != nil {
 			base = sink.newRow()
@@ -990,7 +995,7 @@ func (d *resultDecoder) rows(t *Table, sink *typedSink, sawColumns bool, width *
 					return fmt.Errorf("table %q row %d has more than %d values", t.Name, row, want)
 				}
 				into := &d.scratch
-				if plan != nil && n < len(plan.cols) && plan.cols[n].raw {
+				if n < len(raw) && raw[n] {
 					// A string decodes straight into the memory the field's bytes will
 					// have, where textBlocks.bytes takes it without a copy.
 					free := plan.st.text.free()
