@@ -207,6 +207,11 @@ const (
 
 // Value is one cell of a Table together with its column's type. The zero Value is null.
 // Conversions parse the cell text on each call and do not allocate, except where noted.
+//
+// The text of a cell is valid UTF-8 for every accessor: bytes the service sent that are not
+// valid UTF-8 (and escaped surrogates that are not part of a pair) read as U+FFFD, one per
+// bad byte, in String, Any, Dynamic, Decode, Row.Values, DecodeTable, QueryInto and QueryRows
+// alike.
 type Value struct {
 	typ ColumnType
 	s   string // kind byte + text; "" means null
