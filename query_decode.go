@@ -728,7 +728,7 @@ func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *er
 			errObj = new(errorInfo)
 			return jsonv2.Unmarshal(raw, errObj, decodeOptions)
 		}
-		_, err := s.skip(depthTop, true)
+		err := s.skip(depthTop)
 		return err
 	})
 	if err != nil {
@@ -892,7 +892,7 @@ func (d *resultDecoder) table(sink *typedSink) (Table, error) {
 			sawRows = true
 			err = d.rows(&t, sink, sawColumns, &width)
 		default:
-			_, err = d.s.skip(depthTable, true)
+			err = d.s.skip(depthTable)
 		}
 		return err
 	})
@@ -939,7 +939,7 @@ func (d *resultDecoder) columns() ([]Column, error) {
 				typ, err = d.columnText(name)
 				c.Type = ColumnType(typ)
 			default:
-				_, err = d.s.skip(depthColumn, true)
+				err = d.s.skip(depthColumn)
 			}
 			return err
 		})

@@ -543,23 +543,18 @@ func (s *kqlScanner) member() error {
 }
 
 // skip reads one value of any kind, validating it, where depth containers are open around
-// it. With limit, a value nested deeper than maxDepth in all is an error; without, skip
-// reports the depth it reached, so that a caller can tell a deep value from invalid JSON.
-func (s *kqlScanner) skip(depth int, limit bool) (maxSeen int, err error) {
+// it. A value nested deeper than maxDepth in all is an error.
+func (s *kqlScanner) skip(depth int) error {
 	s.stack = s.stack[:0]
-	maxSeen = depth
 	for {
 		// A value.
 		c := s.next()
 		switch {
 		case c == '{' || c == '[':
 			s.pos++
-			if len(s.stack)+depth+1 > maxSeen {
-				maxSeen = len(s.stack) + depth + 1
-				if limit && maxSeen > maxDepth {
-					s.pos--
-					return maxSeen, s.syntaxErr(errMaxDepth.Error())
-				}
+			if len(s.stack)+depth+1 > maxDepth {
+				s.pos--
+				return s.syntaxErr(errMaxDepth.Error())
 			}
 			s.stack = append(s.stack, byte(c))
 			e := s.next()
@@ -570,29 +565,29 @@ func (s *kqlScanner) skip(depth int, limit bool) (maxSeen int, err error) {
 			}
 			if c == '{' {
 				if err := s.member(); err != nil {
-					return maxSeen, err
+					return err
 				}
 			}
 			continue
 		case c == '"':
 			if _, _, err := s.str(); err != nil {
-				return maxSeen, err
+				return err
 			}
 		case c == '-' || ('0' <= c && c <= '9'):
 			if _, err := s.num(); err != nil {
-				return maxSeen, err
+				return err
 			}
 		case c == 't' || c == 'f' || c == 'n':
 			if _, err := s.literal(); err != nil {
-				return maxSeen, err
+				return err
 			}
 		default:
-			return maxSeen, s.invalidChar(c, "at start of value")
+			return s.invalidChar(c, "at start of value")
 		}
 		// After a value: close containers, or go on to the next element.
 		for {
 			if len(s.stack) == 0 {
-				return maxSeen, nil
+				return nil
 			}
 			top := s.stack[len(s.stack)-1]
 			c := s.next()
@@ -600,16 +595,16 @@ func (s *kqlScanner) skip(depth int, limit bool) (maxSeen int, err error) {
 				s.pos++
 				if top == '{' {
 					if err := s.member(); err != nil {
-						return maxSeen, err
+						return err
 					}
 				}
 				break
 			}
 			if c != int(top)+2 {
 				if top == '{' {
-					return maxSeen, s.invalidChar(c, "after object value (expecting ',' or '}')")
+					return s.invalidChar(c, "after object value (expecting ',' or '}')")
 				}
-				return maxSeen, s.invalidChar(c, "after array element (expecting ',' or ']')")
+				return s.invalidChar(c, "after array element (expecting ',' or ']')")
 			}
 			s.pos++
 			s.stack = s.stack[:len(s.stack)-1]
@@ -621,7 +616,7 @@ func (s *kqlScanner) skip(depth int, limit bool) (maxSeen int, err error) {
 func (s *kqlScanner) capture(depth int) ([]byte, error) {
 	s.next()
 	s.mark = s.pos
-	_, err := s.skip(depth, true)
+	err := s.skip(depth)
 	raw := s.buf[s.mark:s.pos:s.pos]
 	s.mark = -1
 	return raw, err
