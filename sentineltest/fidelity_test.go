@@ -82,6 +82,10 @@ func TestFidelity(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "fidelity", "*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
+	var tally fidelityTally
+	defer func() {
+		t.Logf("fidelity: %d of %d statuses and %d of %d bodies as the service's", tally.statusOK, tally.statuses, tally.bodyOK, tally.bodies)
+	}()
 	for _, path := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".json"), func(t *testing.T) {
 			raw, err := os.ReadFile(path)
@@ -91,12 +95,15 @@ func TestFidelity(t *testing.T) {
 			dec.DisallowUnknownFields()
 			require.NoError(t, dec.Decode(&f), "decode %s", path)
 			require.NotEmpty(t, f.Exchanges)
-			runFidelity(t, f)
+			runFidelity(t, f, &tally)
 		})
 	}
 }
 
-func runFidelity(t *testing.T, f fidelityFile) {
+// fidelityTally counts the exchanges whose status, and whose body, were the service's.
+type fidelityTally struct{ statuses, statusOK, bodies, bodyOK int }
+
+func runFidelity(t *testing.T, f fidelityFile, tally *fidelityTally) {
 	w := newWire(t)
 	if f.Setup.AlertRuleTemplates {
 		w.srv.Data().SeedAlertRuleTemplates()
@@ -131,9 +138,12 @@ func runFidelity(t *testing.T, f fidelityFile) {
 		}
 		a := w.do(q.Method, target, body, hdr...)
 		want := x.Response
+		tally.statuses++
+		tally.bodies++
 		if !assert.Equal(t, want.Status, a.Status, "%s: status; body %s", name, a.Raw) {
 			continue
 		}
+		tally.statusOK++
 		for k, v := range want.Headers {
 			got := a.Header.Get(k)
 			switch v {
@@ -146,7 +156,9 @@ func runFidelity(t *testing.T, f fidelityFile) {
 			}
 		}
 		if len(want.Body) == 0 {
-			assert.Empty(t, string(a.Raw), "%s: the body must be empty", name)
+			if assert.Empty(t, string(a.Raw), "%s: the body must be empty", name) {
+				tally.bodyOK++
+			}
 			continue
 		}
 		var wantBody any
@@ -158,7 +170,9 @@ func runFidelity(t *testing.T, f fidelityFile) {
 		}
 		if d := shapeDiff(wantBody, a.JSON, want.Exact); len(d) > 0 {
 			t.Errorf("%s: the body differs from the service's:\n\t%s\nbody: %s", name, strings.Join(d, "\n\t"), a.Raw)
+			continue
 		}
+		tally.bodyOK++
 	}
 }
 
