@@ -620,7 +620,8 @@ type CreateOrUpdateAlertRuleOptions struct{}
 
 // CreateOrUpdateAlertRule writes rule under ruleID (PUT .../alertRules/{ruleID}) and returns
 // the stored rule with its new etag. To update, send the rule as read with its Etag: a stale
-// or missing etag on an existing rule is a *ResponseError matching ErrConflict. The rule is
+// etag is a *ResponseError matching ErrConflict, and a rule sent without an etag overwrites
+// the existing one (the service keeps the last write). The rule is
 // validated first: required fields, known enum values, and durations within the service's
 // limits. An *UnknownAlertRule is sent byte for byte as it was read.
 //

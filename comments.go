@@ -161,9 +161,10 @@ type AddCommentOptions struct {
 // AddComment adds a comment to an incident (PUT .../incidents/{incidentId}/comments/{id}:
 // the client chooses the comment's ID). The ID is AddCommentOptions.ID or a new GUID
 // generated once per call, so a request that is retried after its response was lost cannot
-// add the comment twice. When a comment with that ID already exists with the same message,
-// AddComment returns it instead of failing; with another message it returns an error that
-// matches ErrConflict. An empty or blank message is rejected before anything is sent.
+// add the comment twice. A comment that already has the ID is overwritten with message: the
+// service keeps the last write of a PUT without an etag, so a repeated AddComment with a
+// stable ID leaves one comment. An empty or blank message is rejected before anything is
+// sent.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) AddComment(ctx context.Context, incidentID, message string, opts *AddCommentOptions) (IncidentComment, error) {

@@ -57,7 +57,7 @@ func TestAddComment(t *testing.T) {
 	assert.True(t, got.CreatedTime.After(before), "created %v", got.CreatedTime)
 	assert.Equal(t, got.CreatedTime, got.LastModifiedTime)
 	assert.NotEmpty(t, got.Etag)
-	assert.True(t, strings.HasSuffix(got.ID, "/comments/"+got.Name))
+	assert.True(t, strings.HasSuffix(got.ID, "/Incidents/"+inc+"/Comments/"+got.Name), "the service's casing: %s", got.ID)
 	assert.Equal(t, 1, additionalCount(t, env, inc, "commentsCount"))
 
 	// A second comment gets another ID.
@@ -132,18 +132,22 @@ func TestAddCommentCallerID(t *testing.T) {
 	assert.Equal(t, "run-42-step-3", first.Name)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/comments/run-42-step-3", env.srv.Requests()[0].Path)
 
-	// The playbook step runs again: no duplicate, no error.
+	// The playbook step runs again: no duplicate, no error; the service writes the comment
+	// again (a PUT without an etag overwrites), so it has a new etag.
 	again, err := env.client.AddComment(ctx, inc, "Enriched by playbook.", opts)
 	require.NoError(t, err)
 	assert.Equal(t, first.Name, again.Name)
-	assert.Equal(t, first.Etag, again.Etag)
+	assert.Equal(t, "Enriched by playbook.", again.Message)
+	assert.Equal(t, first.CreatedTime, again.CreatedTime)
 	assert.Len(t, env.srv.Data().Comments(inc), 1)
+	assert.Equal(t, 1, additionalCount(t, env, inc, "commentsCount"))
 
-	// The same ID with another message is a conflict.
-	_, err = env.client.AddComment(ctx, inc, "Something else.", opts)
-	assert.ErrorIs(t, err, sentinel.ErrConflict)
-	assert.Contains(t, err.Error(), "run-42-step-3")
-	assert.Len(t, env.srv.Data().Comments(inc), 1)
+	// The same ID with another message overwrites the comment: the last writer wins.
+	other, err := env.client.AddComment(ctx, inc, "Something else.", opts)
+	require.NoError(t, err)
+	assert.Equal(t, "Something else.", other.Message)
+	require.Len(t, env.srv.Data().Comments(inc), 1)
+	assert.Equal(t, "Something else.", env.srv.Data().Comments(inc)[0]["properties"].(map[string]any)["message"])
 }
 
 func TestListComments(t *testing.T) {

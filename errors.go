@@ -34,7 +34,7 @@ var (
 	ErrForbidden = errors.New("sentinel: forbidden")
 	// ErrNotFound: 404 Not Found, the workspace or resource does not exist.
 	ErrNotFound = errors.New("sentinel: not found")
-	// ErrConflict: 409 Conflict (or 412), typically a stale or missing etag on an update.
+	// ErrConflict: 409 Conflict (or 412), typically a stale etag on an update.
 	ErrConflict = errors.New("sentinel: conflict")
 	// ErrThrottled: 429 Too Many Requests that outlasted the client's throttling budget.
 	ErrThrottled = errors.New("sentinel: throttled")

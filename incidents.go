@@ -409,7 +409,8 @@ type CreateIncidentOptions struct {
 // CreateIncident creates an incident (PUT .../incidents/{id} without an etag). Title,
 // Severity and Status are required; read-only fields are ignored. The ID is
 // CreateIncidentOptions.ID or a new GUID, generated once so that a retried request cannot
-// create a second incident.
+// create a second incident; an incident that already has the ID is overwritten (the service
+// keeps the last write of a PUT without an etag).
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) CreateIncident(ctx context.Context, inc Incident, opts *CreateIncidentOptions) (Incident, error) {
@@ -431,8 +432,9 @@ func (c *Client) CreateIncident(ctx context.Context, inc Incident, opts *CreateI
 type CreateOrUpdateIncidentOptions struct{}
 
 // CreateOrUpdateIncident writes inc as it is (PUT .../incidents/{id}) for callers that manage
-// etags themselves: inc.Etag must be the current etag when the incident exists, or the service
-// answers 409 Conflict (ErrConflict). It returns the stored incident with its new etag.
+// etags themselves: a non-empty inc.Etag must be the current etag of the incident, or the
+// service answers 409 Conflict (ErrConflict); without an etag the write overwrites the
+// incident (the last writer wins). It returns the stored incident with its new etag.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) CreateOrUpdateIncident(ctx context.Context, id string, inc Incident, _ *CreateOrUpdateIncidentOptions) (Incident, error) {

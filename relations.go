@@ -152,10 +152,11 @@ var relationNameRE = regexp.MustCompile(`^[a-zA-Z0-9-]{3,63}$`)
 
 // CreateRelation attaches the resource relatedResourceID (an ARM resource ID, such as a
 // hunting bookmark's) to an incident (PUT .../incidents/{incidentId}/relations/{name}). The
-// name is CreateRelationOptions.Name or derived from relatedResourceID, and the call is
-// idempotent: when the relation already exists for the same resource, CreateRelation returns
-// it; for another resource it returns an error that matches ErrConflict. Names must match
-// ^[a-zA-Z0-9-]{3,63}$, which newer api-versions require.
+// name is CreateRelationOptions.Name or derived from relatedResourceID, so the call is
+// idempotent. A relation that already has the name is overwritten (the service keeps the
+// last write of a PUT without an etag): with a chosen name, it then points at
+// relatedResourceID. Names must match ^[a-zA-Z0-9-]{3,63}$, which newer api-versions
+// require.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
 func (c *Client) CreateRelation(ctx context.Context, incidentID, relatedResourceID string, opts *CreateRelationOptions) (IncidentRelation, error) {

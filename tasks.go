@@ -161,9 +161,8 @@ type CreateTaskOptions struct {
 // CreateTask adds a task to an incident (PUT .../incidents/{incidentId}/tasks/{id},
 // api-version TasksAPIVersion or newer). Title is required; an empty Status means New;
 // read-only fields are ignored. The ID is CreateTaskOptions.ID or a new GUID generated once
-// per call, so a retried request cannot create the task twice; when a task with that ID
-// already exists with the same title and description, CreateTask returns it, otherwise an
-// error that matches ErrConflict.
+// per call, so a retried request cannot create the task twice. A task that already has the
+// ID is overwritten: the service keeps the last write of a PUT without an etag.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) CreateTask(ctx context.Context, incidentID string, task IncidentTask, opts *CreateTaskOptions) (IncidentTask, error) {

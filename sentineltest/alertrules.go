@@ -11,7 +11,7 @@ func init() {
 	register(func(s *Server) {
 		s.route("GET", "alertRules", func(c *call) { c.page(c.ws.coll("alertRules").sorted(), 0) })
 		s.route("GET", "alertRules/{ruleId}", func(c *call) {
-			c.getDoc(c.ws.coll("alertRules"), "Alert rule", c.r.PathValue("ruleId"))
+			c.getDoc(c.ws.coll("alertRules"), alertRuleKind, c.r.PathValue("ruleId"))
 		})
 		s.route("PUT", "alertRules/{ruleId}", func(c *call) { c.putAlertRule(c.r.PathValue("ruleId")) })
 		s.route("DELETE", "alertRules/{ruleId}", func(c *call) {
@@ -25,7 +25,7 @@ func init() {
 		})
 		s.route("GET", "alertRules/{ruleId}/actions/{actionId}", func(c *call) {
 			if coll := c.ruleActions(); coll != nil {
-				c.getDoc(coll, "Action", c.r.PathValue("actionId"))
+				c.getDoc(coll, actionKind, c.r.PathValue("actionId"))
 			}
 		})
 		s.route("PUT", "alertRules/{ruleId}/actions/{actionId}", func(c *call) { c.putAction() })
@@ -37,16 +37,24 @@ func init() {
 
 		s.route("GET", "alertRuleTemplates", func(c *call) { c.page(c.ws.coll("alertRuleTemplates").sorted(), 0) })
 		s.route("GET", "alertRuleTemplates/{templateId}", func(c *call) {
-			c.getDoc(c.ws.coll("alertRuleTemplates"), "Alert rule template", c.r.PathValue("templateId"))
+			c.getDoc(c.ws.coll("alertRuleTemplates"), alertRuleTemplateKind, c.r.PathValue("templateId"))
 		})
 	})
 }
 
-const (
-	alertRuleType         = "Microsoft.SecurityInsights/alertRules"
-	actionType            = "Microsoft.SecurityInsights/alertRules/actions"
-	alertRuleTemplateType = "Microsoft.SecurityInsights/AlertRuleTemplates"
+var (
+	alertRuleKind         = &resourceKind{typ: "Microsoft.SecurityInsights/alertRules", noun: "Alert rule"}
+	actionKind            = &resourceKind{typ: "Microsoft.SecurityInsights/alertRules/actions", noun: "Action"}
+	alertRuleTemplateKind = &resourceKind{typ: "Microsoft.SecurityInsights/AlertRuleTemplates", noun: "Alert rule template"}
 )
+
+// msicOptional are the optional properties of a MicrosoftSecurityIncidentCreation rule, which
+// the service returns as null when they were not given.
+var msicOptional = []string{"description", "severitiesFilter", "displayNamesFilter", "displayNamesExcludeFilter", "alertRuleTemplateName"}
+
+// fusionFromTemplate are the read-only properties of a Fusion rule, which the service copies
+// from the rule's template.
+var fusionFromTemplate = []string{"displayName", "description", "severity", "tactics", "techniques"}
 
 // isoDurationRE matches the ISO-8601 durations the service accepts: days, hours, minutes
 // and seconds.
@@ -114,7 +122,7 @@ func validateAlertRule(kind string, p map[string]any) string {
 
 func (c *call) putAlertRule(name string) {
 	coll := c.ws.coll("alertRules")
-	c.putDoc(coll, name, alertRuleType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(coll, name, alertRuleKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		kind, _ := req["kind"].(string)
 		if kind == "" {
 			c.fail(http.StatusBadRequest, "BadRequest", "The kind field is required.")
@@ -134,6 +142,26 @@ func (c *call) putAlertRule(name string) {
 			return nil, false
 		}
 		props = deepCopy(props).(map[string]any)
+		switch kind {
+		case "MicrosoftSecurityIncidentCreation":
+			for _, k := range msicOptional {
+				if _, ok := props[k]; !ok {
+					props[k] = nil
+				}
+			}
+		case "Fusion":
+			tmpl := c.ws.template(props["alertRuleTemplateName"].(string))
+			if tmpl == nil {
+				c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Alert rule template '%v' was not found.", props["alertRuleTemplateName"]))
+				return nil, false
+			}
+			tp, _ := tmpl["properties"].(map[string]any)
+			for _, k := range fusionFromTemplate {
+				if v, ok := tp[k]; ok {
+					props[k] = deepCopy(v)
+				}
+			}
+		}
 		props["lastModifiedUtc"] = formatTime(c.s.now())
 		obj := map[string]any{"kind": kind, "properties": props}
 		keepTopLevel(req, obj)
@@ -145,7 +173,7 @@ func (c *call) putAlertRule(name string) {
 func (c *call) ruleActions() *collection {
 	rule := c.r.PathValue("ruleId")
 	if c.ws.coll("alertRules").get(rule) == nil {
-		c.notFound("Alert rule", rule)
+		c.notFound(alertRuleKind, rule)
 		return nil
 	}
 	return c.ws.coll("alertRules/" + rule + "/actions")
@@ -156,7 +184,7 @@ func (c *call) putAction() {
 	if coll == nil {
 		return
 	}
-	c.putDoc(coll, c.r.PathValue("actionId"), actionType, func(req map[string]any, _ *document) (map[string]any, bool) {
+	c.putDoc(coll, c.r.PathValue("actionId"), actionKind, func(req map[string]any, _ *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		app, _ := props["logicAppResourceId"].(string)
 		trigger, _ := props["triggerUri"].(string)
@@ -185,7 +213,7 @@ func (c *call) putAction() {
 func (d *WorkspaceData) AddAlertRule(name string, rule map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "alertRules", name, alertRuleType, rule)
+	return d.ws.storeDoc(d.s, "alertRules", name, alertRuleKind, rule)
 }
 
 // AlertRule returns a copy of a stored rule as the server would send it, or nil.
@@ -206,13 +234,43 @@ func (d *WorkspaceData) AlertRuleAction(rule, action string) map[string]any {
 func (d *WorkspaceData) AddAlertRuleTemplate(name string, tmpl map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "alertRuleTemplates", name, alertRuleTemplateType, tmpl)
+	return d.ws.storeDoc(d.s, "alertRuleTemplates", name, alertRuleTemplateKind, tmpl)
 }
 
 // SeedAlertRuleTemplates stores three realistic built-in templates, one of each stable kind,
 // and returns their names: a scheduled one, a Microsoft security incident creation one and
-// the Fusion one.
+// the Fusion one. (A Fusion rule can name a built-in template also when it is not stored.)
 func (d *WorkspaceData) SeedAlertRuleTemplates() []string {
+	var names []string
+	for _, t := range builtinTemplates() {
+		d.AddAlertRuleTemplate(t.name, t.obj)
+		names = append(names, t.name)
+	}
+	return names
+}
+
+// template returns the alert rule template name as stored, or the built-in one of that name
+// (the service knows its built-in templates in every workspace), or nil.
+func (ws *workspace) template(name string) map[string]any {
+	if d := ws.coll("alertRuleTemplates").get(name); d != nil {
+		return d.obj
+	}
+	for _, t := range builtinTemplates() {
+		if strings.EqualFold(t.name, name) {
+			return t.obj
+		}
+	}
+	return nil
+}
+
+type namedTemplate struct {
+	name string
+	obj  map[string]any
+}
+
+// builtinTemplates returns the built-in rule templates the emulator knows: a scheduled one,
+// a Microsoft security incident creation one and the Fusion one.
+func builtinTemplates() []namedTemplate {
 	scheduled := map[string]any{"kind": "Scheduled", "properties": map[string]any{
 		"displayName":                      "Changes to Amazon VPC settings",
 		"description":                      "This alert monitors changes to Amazon VPC (Virtual Private Cloud) settings such as new ACL entries and routes in route tables.",
@@ -256,9 +314,9 @@ func (d *WorkspaceData) SeedAlertRuleTemplates() []string {
 		"alertRulesCreatedByTemplateCount": 1,
 		"requiredDataConnectors":           []any{},
 	}}
-	names := []string{"0d2e1a32-7a6d-4c2b-9a4f-1b8f5d1f3e21", "b3cfc7c0-092c-481c-a55b-34a3979758cb", "f71aba3d-28fb-450b-b192-4e76a83015c8"}
-	for i, t := range []map[string]any{scheduled, msic, fusion} {
-		d.AddAlertRuleTemplate(names[i], t)
+	return []namedTemplate{
+		{"0d2e1a32-7a6d-4c2b-9a4f-1b8f5d1f3e21", scheduled},
+		{"b3cfc7c0-092c-481c-a55b-34a3979758cb", msic},
+		{"f71aba3d-28fb-450b-b192-4e76a83015c8", fusion},
 	}
-	return names
 }

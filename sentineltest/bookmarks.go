@@ -10,7 +10,7 @@ func init() {
 	register(func(s *Server) {
 		s.route("GET", "bookmarks", func(c *call) { c.page(c.ws.coll("bookmarks").sorted(), 0) })
 		s.route("GET", "bookmarks/{bookmarkId}", func(c *call) {
-			c.getDoc(c.ws.coll("bookmarks"), "Bookmark", c.r.PathValue("bookmarkId"))
+			c.getDoc(c.ws.coll("bookmarks"), bookmarkKind, c.r.PathValue("bookmarkId"))
 		})
 		s.route("PUT", "bookmarks/{bookmarkId}", func(c *call) { c.putBookmark(c.r.PathValue("bookmarkId")) })
 		s.route("DELETE", "bookmarks/{bookmarkId}", func(c *call) {
@@ -19,10 +19,30 @@ func init() {
 	})
 }
 
-const bookmarkType = "Microsoft.SecurityInsights/Bookmarks"
+var bookmarkKind = &resourceKind{typ: "Microsoft.SecurityInsights/Bookmarks", noun: "Bookmark"}
+
+// userInfo completes a UserInfo a client sent ({"objectId": ...}) as the service answers it:
+// with the email and name of the emulator's user when it is that user, null otherwise (the
+// emulator has no directory to look others up in).
+func userInfo(sent map[string]any) map[string]any {
+	u := deepCopy(sent).(map[string]any)
+	me := emulatorUser()
+	if u["objectId"] == me["objectId"] {
+		return me
+	}
+	for _, k := range []string{"email", "name"} {
+		if _, ok := u[k]; !ok {
+			u[k] = nil
+		}
+	}
+	if _, ok := u["objectId"]; !ok {
+		u["objectId"] = nil
+	}
+	return u
+}
 
 func (c *call) putBookmark(name string) {
-	c.putDoc(c.ws.coll("bookmarks"), name, bookmarkType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.coll("bookmarks"), name, bookmarkKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		if props == nil {
 			c.fail(http.StatusBadRequest, "BadRequest", "The properties field is required.")
@@ -48,7 +68,9 @@ func (c *call) putBookmark(name string) {
 			if v, _ := props["created"].(string); v == "" {
 				props["created"] = now
 			}
-			if _, ok := props["createdBy"].(map[string]any); !ok {
+			if sent, ok := props["createdBy"].(map[string]any); ok {
+				props["createdBy"] = userInfo(sent)
+			} else {
 				props["createdBy"] = emulatorUser()
 			}
 		} else {
@@ -72,7 +94,7 @@ func (c *call) putBookmark(name string) {
 func (d *WorkspaceData) AddBookmark(name string, b map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "bookmarks", name, bookmarkType, b)
+	return d.ws.storeDoc(d.s, "bookmarks", name, bookmarkKind, b)
 }
 
 // Bookmark returns a copy of a stored bookmark, or nil.

@@ -10,7 +10,7 @@ func init() {
 		s.route("GET", "incidents/{incidentId}/comments", func(c *call) { c.listComments() })
 		s.route("GET", "incidents/{incidentId}/comments/{commentId}", func(c *call) {
 			if inc := c.parentIncident(); inc != nil {
-				c.getDoc(c.ws.comments(inc), "Comment", c.r.PathValue("commentId"))
+				c.getDoc(c.ws.comments(inc), commentKind, c.r.PathValue("commentId"))
 			}
 		})
 		s.route("PUT", "incidents/{incidentId}/comments/{commentId}", func(c *call) { c.putComment() })
@@ -18,7 +18,7 @@ func init() {
 	})
 }
 
-const commentType = "Microsoft.SecurityInsights/Incidents/Comments"
+var commentKind = &resourceKind{typ: "Microsoft.SecurityInsights/Incidents/Comments", noun: "Comment"}
 
 // The identity the emulator records as the author of comments and tasks written through the
 // API (the real service takes it from the bearer token): its user principal name (also its
@@ -45,7 +45,7 @@ func (c *call) parentIncident() *document {
 	name := c.r.PathValue("incidentId")
 	d := c.ws.coll("incidents").get(name)
 	if d == nil {
-		c.notFound("Incident", name)
+		c.notFound(incidentKind, name)
 	}
 	return d
 }
@@ -70,7 +70,7 @@ func (c *call) putComment() {
 	if inc == nil {
 		return
 	}
-	c.putDoc(c.ws.comments(inc), c.r.PathValue("commentId"), commentType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.comments(inc), c.r.PathValue("commentId"), commentKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		msg, _ := props["message"].(string)
 		if strings.TrimSpace(msg) == "" {

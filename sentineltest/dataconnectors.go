@@ -3,13 +3,14 @@ package sentineltest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 func init() {
 	register(func(s *Server) {
 		s.route("GET", "dataConnectors", func(c *call) { c.page(c.ws.coll("dataConnectors").sorted(), 0) })
 		s.route("GET", "dataConnectors/{connectorId}", func(c *call) {
-			c.getDoc(c.ws.coll("dataConnectors"), "Data connector", c.r.PathValue("connectorId"))
+			c.getDoc(c.ws.coll("dataConnectors"), dataConnectorKind, c.r.PathValue("connectorId"))
 		})
 		s.route("PUT", "dataConnectors/{connectorId}", func(c *call) { c.putDataConnector(c.r.PathValue("connectorId")) })
 		s.route("DELETE", "dataConnectors/{connectorId}", func(c *call) {
@@ -18,7 +19,31 @@ func init() {
 	})
 }
 
-const dataConnectorType = "Microsoft.SecurityInsights/dataConnectors"
+var dataConnectorKind = &resourceKind{typ: "Microsoft.SecurityInsights/dataConnectors", noun: "Data connector"}
+
+// connectorSecrets are, per kind, the properties that hold secrets: the service uses them and
+// answers them as null, on the PUT and on every read. A key may be a path of members
+// ("auth.password").
+var connectorSecrets = map[string][]string{
+	"ThreatIntelligenceTaxii": {"userName", "password"},
+}
+
+// hideSecrets sets the secret properties of a connector of kind to null.
+func hideSecrets(kind string, props map[string]any) {
+	for _, path := range connectorSecrets[kind] {
+		m := props
+		keys := strings.Split(path, ".")
+		for _, k := range keys[:len(keys)-1] {
+			m, _ = m[k].(map[string]any)
+			if m == nil {
+				break
+			}
+		}
+		if m != nil {
+			m[keys[len(keys)-1]] = nil
+		}
+	}
+}
 
 // connectorShapes lists, per stable kind, the property that identifies the source and the
 // data types the kind has.
@@ -62,7 +87,7 @@ func validateConnector(kind string, p map[string]any) string {
 }
 
 func (c *call) putDataConnector(name string) {
-	c.putDoc(c.ws.coll("dataConnectors"), name, dataConnectorType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.coll("dataConnectors"), name, dataConnectorKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		kind, _ := req["kind"].(string)
 		if kind == "" {
 			c.fail(http.StatusBadRequest, "BadRequest", "The kind field is required.")
@@ -81,7 +106,9 @@ func (c *call) putDataConnector(name string) {
 			c.fail(http.StatusBadRequest, "BadRequest", msg)
 			return nil, false
 		}
-		obj := map[string]any{"kind": kind, "properties": deepCopy(props)}
+		props = deepCopy(props).(map[string]any)
+		hideSecrets(kind, props)
+		obj := map[string]any{"kind": kind, "properties": props}
 		keepTopLevel(req, obj)
 		return obj, true
 	})
@@ -93,7 +120,7 @@ func (c *call) putDataConnector(name string) {
 func (d *WorkspaceData) AddDataConnector(name string, connector map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "dataConnectors", name, dataConnectorType, connector)
+	return d.ws.storeDoc(d.s, "dataConnectors", name, dataConnectorKind, connector)
 }
 
 // DataConnector returns a copy of a stored data connector, or nil.

@@ -110,7 +110,7 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 		}
 		panic(http.ErrAbortHandler)
 	case Drop:
-		s.mux.ServeHTTP(httptest.NewRecorder(), r)
+		s.router.serveHTTP(httptest.NewRecorder(), r)
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				conn.Close()
@@ -120,7 +120,7 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 		panic(http.ErrAbortHandler)
 	case Truncate:
 		rec := httptest.NewRecorder()
-		s.mux.ServeHTTP(rec, r)
+		s.router.serveHTTP(rec, r)
 		body := rec.Body.Bytes()
 		hj, ok := w.(http.Hijacker)
 		if !ok {
@@ -170,7 +170,11 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 	}
 	switch f.Body {
 	case "":
-		writeError(w, status, faultCode(status), http.StatusText(status))
+		if isQueryPath(r.URL.Path) {
+			writeQueryError(w, status, &QueryError{Code: queryFaultCode(status), Message: http.StatusText(status)})
+			return true
+		}
+		writeError(w, status, faultCode(status), faultMessage(status, f.RetryAfter))
 	case "-":
 		w.WriteHeader(status)
 	default:
@@ -183,10 +187,11 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 	return true
 }
 
+// faultCode is the ARM error code of a fault's status, as the service writes it.
 func faultCode(status int) string {
 	switch status {
 	case http.StatusTooManyRequests:
-		return "TooManyRequests"
+		return "ResourceRequestsThrottled"
 	case http.StatusServiceUnavailable:
 		return "ServiceUnavailable"
 	case http.StatusConflict:
@@ -195,6 +200,30 @@ func faultCode(status int) string {
 		return "NotFound"
 	}
 	return "InternalServerError"
+}
+
+// faultMessage is the ARM error message of a fault's status.
+func faultMessage(status int, retryAfter string) string {
+	if status == http.StatusTooManyRequests {
+		if retryAfter == "" {
+			return "Number of requests exceeded the limit. Please try again later."
+		}
+		return "Number of requests exceeded the limit. Please try again after '" + retryAfter + "' seconds."
+	}
+	return http.StatusText(status)
+}
+
+// queryFaultCode is the Log Analytics error code of a fault's status.
+func queryFaultCode(status int) string {
+	switch status {
+	case http.StatusTooManyRequests:
+		return "ThrottledError"
+	case http.StatusServiceUnavailable:
+		return "ServiceUnavailableError"
+	case http.StatusNotFound:
+		return "PathNotFoundError"
+	}
+	return faultCode(status)
 }
 
 func writeHead(buf *bufio.ReadWriter, status int, h http.Header, length int) {

@@ -12,16 +12,39 @@ func init() {
 	register(func(s *Server) {
 		s.route("GET", "incidents", func(c *call) { c.listIncidents() })
 		s.route("GET", "incidents/{incidentId}", func(c *call) {
-			c.getDoc(c.ws.coll("incidents"), "Incident", c.r.PathValue("incidentId"))
+			c.getDoc(c.ws.coll("incidents"), incidentKind, c.r.PathValue("incidentId"))
 		})
 		s.route("PUT", "incidents/{incidentId}", func(c *call) { c.putIncident(c.r.PathValue("incidentId")) })
 		s.route("DELETE", "incidents/{incidentId}", func(c *call) {
 			c.deleteDoc(c.ws.coll("incidents"), c.r.PathValue("incidentId"))
 		})
 	})
+	views[incidentKind.typ] = incidentView
 }
 
-const incidentType = "Microsoft.SecurityInsights/Incidents"
+var incidentKind = &resourceKind{typ: "Microsoft.SecurityInsights/Incidents", noun: "Incident"}
+
+// incidentView drops the members an older api-version does not define: providerName and
+// providerIncidentId, and the owner's ownerType (see features).
+func incidentView(v apiVersion) func(obj map[string]any) {
+	provider, ownerType := v.has(featIncidentProvider), v.has(featOwnerType)
+	if provider && ownerType {
+		return nil
+	}
+	return func(obj map[string]any) {
+		p, _ := obj["properties"].(map[string]any)
+		if p == nil {
+			return
+		}
+		if !provider {
+			delete(p, "providerName")
+			delete(p, "providerIncidentId")
+		}
+		if owner, _ := p["owner"].(map[string]any); owner != nil && !ownerType {
+			delete(owner, "ownerType")
+		}
+	}
+}
 
 var incidentPaths = map[string]bool{
 	"properties/severity": true, "properties/status": true, "properties/classification": true,
@@ -98,7 +121,7 @@ func validateIncident(p map[string]any) string {
 
 func (c *call) putIncident(name string) {
 	coll := c.ws.coll("incidents")
-	c.putDoc(coll, name, incidentType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(coll, name, incidentKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		if props == nil {
 			c.fail(http.StatusBadRequest, "BadRequest", "The properties field is required.")
@@ -150,11 +173,14 @@ func (ws *workspace) initIncident(props map[string]any, name string, now time.Ti
 	props["relatedAnalyticRuleIds"] = []any{}
 	props["additionalData"] = map[string]any{
 		"alertsCount": 0, "bookmarksCount": 0, "commentsCount": 0,
-		"alertProductNames": []any{}, "tactics": []any{},
+		"alertProductNames": []any{}, "tactics": []any{}, "techniques": []any{},
 	}
 }
 
-// normalizeIncident fills what the service derives: owner display data and label types.
+// normalizeIncident fills what the service derives: owner display data and label types. An
+// owner given by UPN or email is a user the emulator resolves; an owner given only by object
+// ID is not resolved, as the service does not for an ID it cannot look up: its email, UPN and
+// assignedTo are null and its ownerType is Unknown.
 func normalizeIncident(p map[string]any) {
 	owner, _ := p["owner"].(map[string]any)
 	if owner == nil {
@@ -163,9 +189,18 @@ func normalizeIncident(p map[string]any) {
 	upn, _ := owner["userPrincipalName"].(string)
 	email, _ := owner["email"].(string)
 	oid, _ := owner["objectId"].(string)
-	if upn == "" && email == "" && oid == "" {
+	switch {
+	case upn == "" && email == "" && oid == "":
 		owner = map[string]any{"objectId": nil, "email": nil, "assignedTo": nil, "userPrincipalName": nil, "ownerType": nil}
-	} else {
+	case upn == "" && email == "":
+		owner["email"], owner["userPrincipalName"] = nil, nil
+		if a, _ := owner["assignedTo"].(string); a == "" {
+			owner["assignedTo"] = nil
+		}
+		if t, _ := owner["ownerType"].(string); t == "" {
+			owner["ownerType"] = "Unknown"
+		}
+	default:
 		if upn == "" {
 			upn = email
 			owner["userPrincipalName"] = upn
@@ -206,8 +241,6 @@ func displayName(upn string) string {
 	}
 	return strings.Join(parts, " ")
 }
-
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0000000Z") }
 
 // WorkspaceData gives tests direct access to one workspace's state, bypassing the API.
 type WorkspaceData struct {
@@ -270,7 +303,7 @@ func (d *WorkspaceData) createIncident(props map[string]any) string {
 	normalizeIncident(props)
 	coll := d.ws.coll("incidents")
 	coll.put(&document{name: name, obj: map[string]any{
-		"id": d.ws.resourceID("incidents/" + name), "name": name, "type": incidentType,
+		"id": d.ws.resourceID("incidents/" + name), "name": name, "type": incidentKind.typ,
 		"etag": d.s.newEtag(), "properties": props,
 	}})
 	return name

@@ -16,12 +16,12 @@ func init() {
 		const ti = "threatIntelligence/main/"
 		s.route("GET", ti+"indicators", func(c *call) { c.listIndicators() })
 		s.route("GET", ti+"indicators/{name}", func(c *call) {
-			c.getDoc(c.ws.coll("indicators"), "Threat intelligence indicator", c.r.PathValue("name"))
+			c.getDoc(c.ws.coll(indicatorsPath), indicatorKind, c.r.PathValue("name"))
 		})
 		s.route("POST", ti+"createIndicator", func(c *call) { c.createIndicator() })
 		s.route("PUT", ti+"indicators/{name}", func(c *call) { c.putIndicator(c.r.PathValue("name")) })
 		s.route("DELETE", ti+"indicators/{name}", func(c *call) {
-			c.deleteDoc(c.ws.coll("indicators"), c.r.PathValue("name"))
+			c.deleteDoc(c.ws.coll(indicatorsPath), c.r.PathValue("name"))
 		})
 		s.route("POST", ti+"queryIndicators", func(c *call) { c.queryIndicators() })
 		s.route("POST", ti+"indicators/{name}/appendTags", func(c *call) { c.indicatorTags(c.r.PathValue("name"), false) })
@@ -30,7 +30,14 @@ func init() {
 	})
 }
 
-const indicatorType = "Microsoft.SecurityInsights/ThreatIntelligence"
+// indicatorsPath is the path of indicators below the provider, where the service serves them
+// and which their IDs name.
+const indicatorsPath = "threatIntelligence/main/indicators"
+
+// indicatorKind: the service's indicator IDs are .../threatIntelligence/main/indicators/{name},
+// and their type is that path's (not the "Microsoft.SecurityInsights/ThreatIntelligence"
+// of the swagger's examples).
+var indicatorKind = &resourceKind{typ: "Microsoft.SecurityInsights/" + indicatorsPath, noun: "Threat intelligence indicator"}
 
 var indicatorPaths = map[string]bool{
 	"properties/source": true, "properties/patterntype": true, "properties/confidence": true,
@@ -39,7 +46,7 @@ var indicatorPaths = map[string]bool{
 }
 
 func (c *call) listIndicators() {
-	c.list(c.ws.coll("indicators").sorted(), indicatorPaths, 0)
+	c.list(c.ws.coll(indicatorsPath).sorted(), indicatorPaths, 0)
 }
 
 // stixPatternRE reads simple STIX comparisons such as [url:value = 'http://x'] and
@@ -84,7 +91,7 @@ func (c *call) indicatorProps(req map[string]any, old *document) map[string]any 
 		return nil
 	}
 	props["parsedPattern"] = parsed
-	now := c.s.now().UTC().Format(time.RFC3339Nano)
+	now := formatTrimmedTime(c.s.now())
 	props["lastUpdatedTimeUtc"] = now
 	if old != nil {
 		props["created"] = old.props()["created"]
@@ -100,6 +107,14 @@ func (c *call) indicatorProps(req map[string]any, old *document) map[string]any 
 	return props
 }
 
+// setExternalID fills an indicator's externalId, its STIX ID, as the service does when the
+// client gave none.
+func setExternalID(props map[string]any, name string) {
+	if s, _ := props["externalId"].(string); s == "" {
+		props["externalId"] = "indicator--" + name
+	}
+}
+
 func (c *call) createIndicator() {
 	req := c.readObject()
 	if req == nil {
@@ -110,18 +125,20 @@ func (c *call) createIndicator() {
 		return
 	}
 	name := newGUID(c.s)
+	setExternalID(props, name)
 	obj := map[string]any{"kind": "indicator", "properties": props}
 	keepTopLevel(req, obj)
-	c.ws.storeDoc(c.s, "indicators", name, indicatorType, obj)
-	c.write(http.StatusCreated, c.ws.coll("indicators").get(name))
+	c.ws.storeDoc(c.s, indicatorsPath, name, indicatorKind, obj)
+	c.write(http.StatusCreated, c.ws.coll(indicatorsPath).get(name))
 }
 
 func (c *call) putIndicator(name string) {
-	c.putDoc(c.ws.coll("indicators"), name, indicatorType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.coll(indicatorsPath), name, indicatorKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props := c.indicatorProps(req, old)
 		if props == nil {
 			return nil, false
 		}
+		setExternalID(props, name)
 		obj := map[string]any{"kind": "indicator", "properties": props}
 		keepTopLevel(req, obj)
 		return obj, true
@@ -134,15 +151,14 @@ func (c *call) indicatorTags(name string, replace bool) {
 	if req == nil {
 		return
 	}
-	d := c.ws.coll("indicators").get(name)
+	d := c.ws.coll(indicatorsPath).get(name)
 	if d == nil {
-		c.notFound("Threat intelligence indicator", name)
+		c.notFound(indicatorKind, name)
 		return
 	}
 	src := req
 	if replace {
-		if etag, _ := req["etag"].(string); etag != "" && etag != d.obj["etag"] {
-			c.fail(http.StatusConflict, "Conflict", fmt.Sprintf("Newer version of resource '%s' exists. Data was not saved", name))
+		if !c.etagMatches(req, d, name) {
 			return
 		}
 		src, _ = req["properties"].(map[string]any)
@@ -169,13 +185,14 @@ func (c *call) indicatorTags(name string, replace bool) {
 		tags = []any{}
 	}
 	d.props()["threatIntelligenceTags"] = tags
-	d.props()["lastUpdatedTimeUtc"] = c.s.now().UTC().Format(time.RFC3339Nano)
+	d.props()["lastUpdatedTimeUtc"] = formatTrimmedTime(c.s.now())
 	d.obj["etag"] = c.s.newEtag()
 	d.touch()
 	if replace {
 		c.write(http.StatusOK, d)
 		return
 	}
+	c.w.Header().Set("x-ms-request-id", requestID())
 	c.w.WriteHeader(http.StatusOK)
 }
 
@@ -213,7 +230,7 @@ func (c *call) queryIndicators() {
 	minUntil, _ := req["minValidUntil"].(string)
 	maxUntil, _ := req["maxValidUntil"].(string)
 	var docs []*document
-	for _, d := range c.ws.coll("indicators").sorted() {
+	for _, d := range c.ws.coll(indicatorsPath).sorted() {
 		p := d.props()
 		if revoked, _ := p["revoked"].(bool); revoked && !includeDisabled {
 			continue
@@ -309,7 +326,7 @@ func (c *call) indicatorMetrics() {
 		}
 	}
 	threat, pattern, source := map[string]int{}, map[string]int{}, map[string]int{}
-	for _, d := range c.ws.coll("indicators").sorted() {
+	for _, d := range c.ws.coll(indicatorsPath).sorted() {
 		p := d.props()
 		tt, _ := p["threatTypes"].([]any)
 		for _, t := range tt {
@@ -331,7 +348,7 @@ func (c *call) indicatorMetrics() {
 		return out
 	}
 	c.write(http.StatusOK, map[string]any{"value": []any{map[string]any{"properties": map[string]any{
-		"lastUpdatedTimeUtc": c.s.now().UTC().Format(time.RFC3339Nano),
+		"lastUpdatedTimeUtc": formatTrimmedTime(c.s.now()),
 		"threatTypeMetrics":  list(threat),
 		"patternTypeMetrics": list(pattern),
 		"sourceMetrics":      list(source),
@@ -343,14 +360,14 @@ func (c *call) indicatorMetrics() {
 func (d *WorkspaceData) AddIndicator(name string, ind map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "indicators", name, indicatorType, ind)
+	return d.ws.storeDoc(d.s, indicatorsPath, name, indicatorKind, ind)
 }
 
 // Indicator returns a copy of a stored indicator, or nil.
 func (d *WorkspaceData) Indicator(name string) map[string]any {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.coll("indicators").get(name).docCopy()
+	return d.ws.coll(indicatorsPath).get(name).docCopy()
 }
 
 // SeedIndicators stores n realistic indicators (URLs, IPv4 addresses, domains and file
@@ -383,8 +400,8 @@ func (d *WorkspaceData) SeedIndicators(n int) []string {
 			"displayName": display, "pattern": pattern, "patternType": ptype, "patternVersion": "2.1",
 			"source": sources[i%len(sources)], "confidence": 50 + (i*7)%50,
 			"threatTypes": []any{threats[i%len(threats)]}, "threatIntelligenceTags": []any{},
-			"validFrom": created.Format(time.RFC3339Nano), "validUntil": "",
-			"created": created.Format(time.RFC3339Nano), "lastUpdatedTimeUtc": created.Format(time.RFC3339Nano),
+			"validFrom": formatTrimmedTime(created), "validUntil": "", "externalId": "indicator--" + name,
+			"created": formatTrimmedTime(created), "lastUpdatedTimeUtc": formatTrimmedTime(created),
 			"revoked": false, "labels": []any{}, "killChainPhases": []any{}, "externalReferences": []any{},
 			"parsedPattern": []any{map[string]any{"patternTypeKey": ptype, "patternTypeValues": []any{map[string]any{"valueType": ptype, "value": display}}}},
 		}})

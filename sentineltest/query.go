@@ -15,13 +15,14 @@ import (
 	"time"
 )
 
-// The emulated Log Analytics query API: POST /v1/workspaces/{customerId}/query on the
-// server's origin (the "query/azlogs" endpoint of Cloud), answering with results that tests
-// register by query text (SetQueryResult) or compute (HandleQueries), and the ARM workspace
-// resource that carries the customerId.
+// The emulated Log Analytics query API: POST /v1/workspaces/{customerId}/query (and its GET
+// form, /query?query=...&timespan=...) on the server's origin (the "query/azlogs" endpoint
+// of Cloud), answering with results that tests register by query text (SetQueryResult) or
+// compute (HandleQueries), and the ARM workspace resource that carries the customerId.
 func init() {
 	register(func(s *Server) {
-		s.mux.HandleFunc("POST /v1/workspaces/{workspaceId}/query", s.serveQuery)
+		s.router.handle("POST", "/v1/workspaces/{workspaceId}/query", s.serveQuery)
+		s.router.handle("GET", "/v1/workspaces/{workspaceId}/query", s.serveQuery)
 		s.routeWorkspace("GET", "", func(c *call) { c.getWorkspace() })
 	})
 }
@@ -72,25 +73,53 @@ func (t QueryTable) Project(columns ...string) QueryTable {
 	return out
 }
 
-// QueryError is an error of the query API: code, message, details and an inner error.
+// QueryError is an error of the query API: code, message, details and an inner error. The
+// outermost error of an answer also carries a correlationId; a KQL diagnostic (the innermost
+// error of a syntax or semantic error) carries its position and severity.
 type QueryError struct {
 	Code    string
 	Message string
-	Details []QueryError
-	Inner   *QueryError
+	// CorrelationID is sent on the outermost error of an answer; "" means a new GUID.
+	CorrelationID string
+	// Line and Pos (from 1) and Token locate a syntax error in the query; they are sent
+	// when Line is not 0.
+	Line  int
+	Pos   int
+	Token string
+	// Severity and SeverityName are a diagnostic's severity, such as 2 and "Error"; they
+	// are sent when SeverityName is not "".
+	Severity     int
+	SeverityName string
+	Details      []QueryError
+	Inner        *QueryError
 }
 
-func (e *QueryError) object() map[string]any {
+// object returns the error as JSON members; the outermost error of an answer has a
+// correlationId.
+func (e *QueryError) object(outermost bool) map[string]any {
 	m := map[string]any{"code": e.Code, "message": e.Message}
+	if outermost {
+		id := e.CorrelationID
+		if id == "" {
+			id = newGUID(nil)
+		}
+		m["correlationId"] = id
+	}
+	if e.Line != 0 {
+		m["line"], m["pos"], m["token"] = e.Line, e.Pos, e.Token
+	}
+	if e.SeverityName != "" {
+		m["severity"], m["severityName"] = e.Severity, e.SeverityName
+	}
 	if len(e.Details) > 0 {
 		var ds []any
 		for i := range e.Details {
-			ds = append(ds, e.Details[i].object())
+			ds = append(ds, e.Details[i].object(false))
 		}
 		m["details"] = ds
 	}
 	if e.Inner != nil {
-		m["innererror"] = e.Inner.object()
+		m["innererror"] = e.Inner.object(false)
 	}
 	return m
 }
@@ -108,29 +137,44 @@ type QueryResponse struct {
 	// Statistics is sent when the request asks for include-statistics; nil means statistics
 	// computed from the tables.
 	Statistics map[string]any
+	// Render is sent when the request asks for include-render; nil means the visualization
+	// of the query's render operator ("| render barchart"), and nothing when it has none.
+	Render map[string]any
 	// RetryAfter, when not empty, is sent as the Retry-After header.
 	RetryAfter string
 	// Body, when not empty, is sent verbatim instead of everything above but Status.
 	Body string
 }
 
+// syntaxPosRE reads the position of a syntax error from the service's message, "Query could
+// not be parsed at 'wher' on line [1,16]".
+var syntaxPosRE = regexp.MustCompile(`at '(.*)' on line \[(\d+),(\d+)\]`)
+
 // SyntaxError returns the service's answer to a query that does not parse: 400
-// BadArgumentError with an inner SyntaxError carrying message.
+// BadArgumentError with an inner SyntaxError and, innermost, the diagnostic SYN0002 with
+// message and severity Error. A message in the service's form, "Query could not be parsed
+// at '<token>' on line [<line>,<pos>]", also gives the diagnostic its line, pos and token.
 func SyntaxError(message string) QueryResponse {
+	diag := &QueryError{Code: "SYN0002", Message: message, Severity: 2, SeverityName: "Error"}
+	if m := syntaxPosRE.FindStringSubmatch(message); m != nil {
+		diag.Token = m[1]
+		diag.Line, _ = strconv.Atoi(m[2])
+		diag.Pos, _ = strconv.Atoi(m[3])
+	}
 	return QueryResponse{Status: http.StatusBadRequest, Error: &QueryError{
 		Code: "BadArgumentError", Message: "The request had some invalid properties",
-		Inner: &QueryError{Code: "SyntaxError", Message: "A recognition error occurred in the query.",
-			Inner: &QueryError{Code: "SYN0002", Message: message}},
+		Inner: &QueryError{Code: "SyntaxError", Message: "A recognition error occurred in the query.", Inner: diag},
 	}}
 }
 
 // SemanticError returns the service's answer to a query that parses but refers to an unknown
-// table, column or function: 400 BadArgumentError with an inner SemanticError.
+// table, column or function: 400 BadArgumentError with an inner SemanticError and,
+// innermost, the diagnostic SEM0100 with message and severity Error.
 func SemanticError(message string) QueryResponse {
 	return QueryResponse{Status: http.StatusBadRequest, Error: &QueryError{
 		Code: "BadArgumentError", Message: "The request had some invalid properties",
 		Inner: &QueryError{Code: "SemanticError", Message: "A semantic error occurred.",
-			Inner: &QueryError{Code: "SEM0100", Message: message}},
+			Inner: &QueryError{Code: "SEM0100", Message: message, Severity: 2, SeverityName: "Error"}},
 	}}
 }
 
@@ -248,16 +292,30 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	byText := q.byText
 	s.mu.Unlock()
 
-	// Like the service, a POST without a JSON body answers an empty 200.
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var body struct {
 		Query      *string  `json:"query"`
 		Timespan   string   `json:"timespan"`
 		Workspaces []string `json:"workspaces"`
 	}
-	if mt != "application/json" || json.NewDecoder(r.Body).Decode(&body) != nil {
-		w.WriteHeader(http.StatusOK)
-		return
+	if r.Method == http.MethodGet {
+		// Query_Get: the query, timespan and workspaces (comma-separated) in the URL.
+		q := r.URL.Query()
+		if q.Has("query") {
+			text := q.Get("query")
+			body.Query = &text
+		}
+		body.Timespan = q.Get("timespan")
+		if ws := q.Get("workspaces"); ws != "" {
+			body.Workspaces = strings.Split(ws, ",")
+		}
+	} else {
+		// Like the service, a POST without a JSON body answers an empty 200.
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt != "application/json" || json.NewDecoder(r.Body).Decode(&body) != nil {
+			w.Header().Set("x-ms-request-id", requestID())
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 	}
 	if body.Query == nil || strings.TrimSpace(*body.Query) == "" {
 		writeQueryError(w, http.StatusBadRequest, &QueryError{Code: "BadArgumentError", Message: "The request had some invalid properties",
@@ -275,7 +333,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 			req.Prefer = append(req.Prefer, p)
 		}
 	}
-	stats := false
+	var opts answerOptions
 	for _, p := range req.Prefer {
 		k, v, _ := strings.Cut(p, "=")
 		switch k {
@@ -285,8 +343,13 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case "include-statistics":
-			stats = v == "true"
+			opts.stats = v == "true"
+		case "include-render":
+			opts.render = v == "true"
+		default:
+			continue // not applied
 		}
+		opts.applied = append(opts.applied, p)
 	}
 	resp, ok := QueryResponse{}, false
 	for _, h := range handlers {
@@ -298,25 +361,39 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 		resp, ok = byText[strings.TrimSpace(req.Query)]
 	}
 	if !ok {
-		writeQueryError(w, http.StatusBadRequest, &QueryError{Code: "BadArgumentError", Message: "The request had some invalid properties",
-			Inner: &QueryError{Code: "SemanticError", Message: "sentineltest has no result for this query; register one with SetQueryResult or HandleQueries: " + req.Query}})
-		return
+		// Loud, in the service's shape: the answer to a query that names what does not
+		// exist, saying how to register a result.
+		resp = SemanticError("sentineltest has no result for this query; register one with Server.SetQueryResult or Server.HandleQueries (or WorkspaceData's) in your test: " + req.Query)
 	}
-	writeQueryResponse(w, resp, stats)
+	opts.query = req.Query
+	writeQueryResponse(w, resp, opts)
 }
 
+// answerOptions are what a query request asked of its answer.
+type answerOptions struct {
+	stats, render bool
+	// applied are the preferences applied, sent back in Preference-Applied.
+	applied []string
+	query   string
+}
+
+// writeQueryError is the one writer of Log Analytics errors: {"error": e} as JSON with an
+// x-ms-request-id header, the outermost error with a correlationId.
 func writeQueryError(w http.ResponseWriter, status int, e *QueryError) {
-	b, _ := json.Marshal(map[string]any{"error": e.object()})
+	b, _ := json.Marshal(map[string]any{"error": e.object(true)})
 	writeRaw(w, status, b)
 }
 
-func writeQueryResponse(w http.ResponseWriter, r QueryResponse, stats bool) {
+func writeQueryResponse(w http.ResponseWriter, r QueryResponse, opts answerOptions) {
 	status := r.Status
 	if status == 0 {
 		status = http.StatusOK
 	}
 	if r.RetryAfter != "" {
 		w.Header().Set("Retry-After", r.RetryAfter)
+	}
+	if status < 400 && len(opts.applied) > 0 {
+		w.Header().Set("Preference-Applied", strings.Join(opts.applied, ","))
 	}
 	switch {
 	case r.Body != "":
@@ -332,18 +409,18 @@ func writeQueryResponse(w http.ResponseWriter, r QueryResponse, stats bool) {
 	case status >= 400:
 		e := r.Error
 		if e == nil {
-			e = &QueryError{Code: faultCode(status), Message: http.StatusText(status)}
+			e = &QueryError{Code: queryFaultCode(status), Message: http.StatusText(status)}
 		}
 		writeQueryError(w, status, e)
 	default:
-		writeRaw(w, status, r.encode(stats))
+		writeRaw(w, status, r.encode(opts))
 	}
 }
 
 // Encode returns the 200 body of r as the service sends it, with statistics.
-func (r QueryResponse) Encode() []byte { return r.encode(true) }
+func (r QueryResponse) Encode() []byte { return r.encode(answerOptions{stats: true}) }
 
-func (r QueryResponse) encode(stats bool) []byte {
+func (r QueryResponse) encode(opts answerOptions) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"tables":[`)
 	rows, size := 0, 0
@@ -357,31 +434,81 @@ func (r QueryResponse) encode(stats bool) []byte {
 		size += b.Len() - start
 	}
 	b.WriteByte(']')
-	if stats {
+	if opts.stats {
 		st := r.Statistics
 		if st == nil {
-			st = map[string]any{"query": map[string]any{
-				"executionTime": 0.0234,
-				"resourceUsage": map[string]any{
-					"cache":  map[string]any{"memory": map[string]any{"hits": 1, "misses": 0, "total": 1}},
-					"cpu":    map[string]any{"user": "00:00:00.0156250", "kernel": "00:00:00", "totalCpu": "00:00:00.0156250"},
-					"memory": map[string]any{"peakPerNode": 1048576},
-				},
-				"inputDatasetStatistics": map[string]any{"extents": map[string]any{"total": 1, "scanned": 1}, "rows": map[string]any{"total": rows, "scanned": rows}},
-				"datasetStatistics":      []any{map[string]any{"tableRowCount": rows, "tableSize": size}},
-			}}
+			st = defaultStatistics(rows, size)
 		}
 		s, _ := json.Marshal(st)
 		b.WriteString(`,"statistics":`)
 		b.Write(s)
 	}
+	if opts.render {
+		rd := r.Render
+		if rd == nil {
+			rd = renderOf(opts.query)
+		}
+		if rd != nil {
+			s, _ := json.Marshal(rd)
+			b.WriteString(`,"render":`)
+			b.Write(s)
+		}
+	}
 	if r.Error != nil {
-		e, _ := json.Marshal(r.Error.object())
+		e, _ := json.Marshal(r.Error.object(true))
 		b.WriteString(`,"error":`)
 		b.Write(e)
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// defaultStatistics are the statistics of a result of rows rows and size bytes, in the
+// service's shape: the query's execution time, resource usage (cache by memory, disk and
+// shards, CPU with its breakdown, memory, network), input dataset statistics (extents,
+// rows, rowstores, shards) and dataset statistics.
+func defaultStatistics(rows, size int) map[string]any {
+	bytesOf := func(n int) map[string]any { return map[string]any{"hitbytes": n, "missbytes": 0, "retrievebytes": 0} }
+	return map[string]any{"query": map[string]any{
+		"executionTime": 0.0234,
+		"resourceUsage": map[string]any{
+			"cache": map[string]any{
+				"memory": map[string]any{"hits": 1, "misses": 0, "total": 1},
+				"disk":   map[string]any{"hits": 0, "misses": 0, "total": 0},
+				"shards": map[string]any{"hot": bytesOf(size), "cold": bytesOf(0), "bypassbytes": 0},
+			},
+			"cpu": map[string]any{"user": "00:00:00.0156250", "kernel": "00:00:00", "totalCpu": "00:00:00.0156250",
+				"breakdown": map[string]any{"queryExecution": "00:00:00", "queryPlanning": "00:00:00.0156250"}},
+			"memory":  map[string]any{"peakPerNode": 1048576},
+			"network": map[string]any{"interClusterTotalBytes": size, "crossClusterTotalBytes": 0},
+		},
+		"inputDatasetStatistics": map[string]any{
+			"extents":   map[string]any{"total": 1, "scanned": 1, "scannedMinDatetime": "2026-01-01T00:00:00.0000000Z", "scannedMaxDatetime": "2026-01-01T00:00:00.0000000Z"},
+			"rows":      map[string]any{"total": rows, "scanned": rows},
+			"rowstores": map[string]any{"scannedRows": 0, "scannedValuesSize": 0},
+			"shards":    map[string]any{"queriesGeneric": 1, "queriesSpecialized": 0},
+		},
+		"datasetStatistics":         []any{map[string]any{"tableRowCount": rows, "tableSize": size}},
+		"crossClusterResourceUsage": map[string]any{},
+	}}
+}
+
+// renderRE finds a query's render operator and its visualization.
+var renderRE = regexp.MustCompile(`(?i)\|\s*render\s+([a-z]+)`)
+
+// renderOf returns the render object of a query with a render operator, in the service's
+// shape (the visualization and its unset options), or nil.
+func renderOf(query string) map[string]any {
+	m := renderRE.FindStringSubmatch(query)
+	if m == nil {
+		return nil
+	}
+	return map[string]any{
+		"visualization": strings.ToLower(m[1]), "title": nil, "xColumn": nil, "series": nil, "yColumns": nil,
+		"anomalyColumns": nil, "xTitle": nil, "yTitle": nil, "xAxis": nil, "yAxis": nil, "legend": nil,
+		"ySplit": nil, "accumulate": false, "isQuerySorted": false, "kind": nil,
+		"ymin": "NaN", "ymax": "NaN", "xmin": nil, "xmax": nil,
+	}
 }
 
 func (t QueryTable) encode(b *bytes.Buffer) {

@@ -16,7 +16,7 @@ func init() {
 		})
 		s.route("GET", "incidents/{incidentId}/relations/{relationName}", func(c *call) {
 			if inc := c.parentIncident(); inc != nil {
-				c.getDoc(c.ws.relations(inc), "Relation", c.r.PathValue("relationName"))
+				c.getDoc(c.ws.relations(inc), relationKind, c.r.PathValue("relationName"))
 			}
 		})
 		s.route("PUT", "incidents/{incidentId}/relations/{relationName}", func(c *call) { c.putRelation() })
@@ -31,7 +31,7 @@ func init() {
 	})
 }
 
-const relationType = "Microsoft.SecurityInsights/Incidents/relations"
+var relationKind = &resourceKind{typ: "Microsoft.SecurityInsights/Incidents/relations", noun: "Relation"}
 
 var relationPaths = map[string]bool{
 	"properties/relatedresourceid": true, "properties/relatedresourcename": true,
@@ -45,7 +45,7 @@ func (c *call) putRelation() {
 	if inc == nil {
 		return
 	}
-	c.putDoc(c.ws.relations(inc), c.r.PathValue("relationName"), relationType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.relations(inc), c.r.PathValue("relationName"), relationKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		rid, _ := props["relatedResourceId"].(string)
 		name, typ, ok := parseResourceID(rid)
@@ -54,7 +54,7 @@ func (c *call) putRelation() {
 			return nil, false
 		}
 		kind := ""
-		if typ == bookmarkType {
+		if typ == bookmarkKind.typ {
 			if b := c.ws.coll("bookmarks").get(name); b != nil {
 				kind, _ = b.obj["kind"].(string)
 			}
@@ -91,7 +91,7 @@ func parseResourceID(id string) (name, typ string, ok bool) {
 func (ws *workspace) bookmarkRelations(inc *document) []*document {
 	var out []*document
 	for _, d := range ws.relations(inc).sorted() {
-		if d.props()["relatedResourceType"] == bookmarkType {
+		if d.props()["relatedResourceType"] == bookmarkKind.typ {
 			out = append(out, d)
 		}
 	}

@@ -29,6 +29,7 @@ var seedUsers = []string{"alice.jones", "bob.smith", "carol.white", "dave.brown"
 var seedHosts = []string{"WS-FIN-0142", "SRV-DC-01", "LAPTOP-HR-22", "SRV-SQL-07", "WS-DEV-3391", "VM-WEB-02"}
 var seedTactics = []string{"InitialAccess", "Execution", "Persistence", "PrivilegeEscalation", "DefenseEvasion", "CredentialAccess", "Discovery", "LateralMovement", "Collection", "Exfiltration", "CommandAndControl", "Impact"}
 var seedProducts = []string{"Azure Sentinel", "Microsoft Defender for Endpoint", "Microsoft Entra ID Protection", "Microsoft Defender for Office 365", "Microsoft Defender for Cloud Apps"}
+var seedTechniques = []string{"T1078", "T1110", "T1059", "T1566", "T1486", "T1003", "T1071", "T1114"}
 var seedLabels = []string{"phishing", "vip", "ransomware", "false-alarm-candidate", "escalated", "tier2"}
 
 // SeedIncidents creates n realistic incidents, deterministically for a given n and starting
@@ -76,14 +77,16 @@ func (d *WorkspaceData) SeedIncidents(n int) []string {
 		}
 		props["labels"] = labels
 		var tactics, products []any
+		techniques := []any{}
 		for j := range 1 + rng.IntN(3) {
 			tactics = append(tactics, seedTactics[(rng.IntN(len(seedTactics))+j)%len(seedTactics)])
+			techniques = append(techniques, seedTechniques[(i+j)%len(seedTechniques)])
 		}
 		products = append(products, seedProducts[rng.IntN(len(seedProducts))])
 		alerts := 1 + rng.IntN(5)
 		props["additionalData"] = map[string]any{
 			"alertsCount": alerts, "bookmarksCount": rng.IntN(2), "commentsCount": 0,
-			"alertProductNames": products, "tactics": tactics,
+			"alertProductNames": products, "tactics": tactics, "techniques": techniques,
 		}
 		ruleID := d.ws.resourceID("alertRules/" + guidFrom(title))
 		props["relatedAnalyticRuleIds"] = []any{ruleID}

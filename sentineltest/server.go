@@ -13,10 +13,14 @@
 //		srv.Credential(),
 //		&sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Cloud: srv.Cloud(), Transport: srv.HTTPClient()}})
 //
-// Behaviour follows the real service: PUT with a stale or missing etag on an existing
-// resource is 409 Conflict; lists page by $top (default 50, at most 1000) with absolute
-// nextLinks carrying $skipToken; incidents support $orderby and a $filter subset (see
-// [Server] for the grammar); errors use the service's {"error":{"code","message"}} shape.
+// Behaviour follows the real service, as recorded from live sessions and checked by the
+// package's fidelity suite (testdata/fidelity): a PUT to an existing resource overwrites it
+// (the last writer wins) unless it carries an etag, and a stale etag is 409 Conflict; lists
+// page by $top (default 50, at most 1000) with absolute nextLinks carrying $skipToken;
+// incidents support $orderby and a $filter subset (see [Server] for the grammar); paths match
+// without regard to case; answers are shaped by the request's api-version; errors, also for
+// paths the emulator does not serve, use the service's {"error":{"code","message"}} shape
+// with an x-ms-request-id header. What the emulator does not model is listed in the README.
 package sentineltest
 
 import (
@@ -62,7 +66,7 @@ type WorkspaceInfo struct {
 // $orderby takes one or more of those paths with asc or desc.
 type Server struct {
 	ts       *httptest.Server
-	mux      *http.ServeMux
+	router   router
 	basePath string
 
 	mu          sync.Mutex
@@ -107,7 +111,6 @@ func register(f func(*Server)) {
 // NewServer starts an emulator with one workspace (see Workspace). Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		mux:         http.NewServeMux(),
 		workspaces:  map[string]*workspace{},
 		now:         func() time.Time { return time.Now().UTC() },
 		pageDefault: 50,
@@ -290,7 +293,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid.")
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.router.serveHTTP(w, r)
 }
 
 // ServeHTTP lets the emulator be mounted in another server or called directly.
@@ -299,23 +302,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.serve(w, 
 // route registers a handler for a Microsoft.SecurityInsights sub-path of every workspace,
 // such as "GET incidents/{incidentId}". The handler runs with the server locked.
 func (s *Server) route(method, subpath string, h func(c *call)) {
-	pattern := method + " " + s.basePath + "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}/providers/Microsoft.SecurityInsights/" + subpath
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		s.withWorkspace(w, r, h)
-	})
+	s.routeWorkspace(method, "/providers/Microsoft.SecurityInsights/"+subpath, h)
 }
 
 // routeWorkspace registers a handler for an ARM path below the workspace itself, such as
 // "GET " (the workspace resource); the handler runs with the server locked.
 func (s *Server) routeWorkspace(method, subpath string, h func(c *call)) {
-	pattern := method + " " + s.basePath + "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}" + subpath
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	pattern := s.basePath + "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{ws}" + subpath
+	s.router.handle(method, pattern, func(w http.ResponseWriter, r *http.Request) {
 		s.withWorkspace(w, r, h)
 	})
 }
 
 func (s *Server) withWorkspace(w http.ResponseWriter, r *http.Request, h func(c *call)) {
-	if r.URL.Query().Get("api-version") == "" {
+	v := r.URL.Query().Get("api-version")
+	if v == "" {
 		writeError(w, http.StatusBadRequest, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
 		return
 	}
@@ -326,5 +327,5 @@ func (s *Server) withWorkspace(w http.ResponseWriter, r *http.Request, h func(c 
 		writeError(w, http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("The Resource 'Microsoft.OperationalInsights/workspaces/%s' under resource group '%s' was not found.", r.PathValue("ws"), r.PathValue("rg")))
 		return
 	}
-	h(&call{s: s, ws: ws, w: w, r: r})
+	h(&call{s: s, ws: ws, w: w, r: r, version: apiVersion(v)})
 }

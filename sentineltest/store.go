@@ -134,8 +134,23 @@ type call struct {
 	ws *workspace
 	w  http.ResponseWriter
 	r  *http.Request
+	// version is the request's api-version; answers are shaped by it (see features).
+	version apiVersion
 	// order is the list's sort order (from $orderby); page breaks ties by insertion order.
 	order []orderKey
+}
+
+// resourceKind describes a type of resource the emulator stores: its ARM type and how the
+// service answers for it where resource types differ.
+type resourceKind struct {
+	// typ is the ARM type, as the service writes it in "type".
+	typ string
+	// noun names the resource in error messages, e.g. "Incident".
+	noun string
+	// createStatus is the status of a PUT that creates the resource; 0 means 201.
+	createStatus int
+	// notFoundCode is the error code of a 404 for the resource; "" means "NotFound".
+	notFoundCode string
 }
 
 // readObject decodes the request body as a JSON object; on failure it answers 400 and
@@ -157,11 +172,29 @@ func (c *call) write(status int, v any) {
 	case []byte:
 		b = v
 	case *document:
-		b = v.encode()
+		b = c.encodeDoc(v)
 	default:
 		b, _ = json.Marshal(v)
 	}
 	writeRaw(c.w, status, b)
+}
+
+// encodeDoc returns a stored resource as the service sends it at the request's api-version:
+// its cached encoding, or the encoding of a copy its type's view has shaped.
+func (c *call) encodeDoc(d *document) []byte {
+	typ, _ := d.obj["type"].(string)
+	v := views[typ]
+	if v == nil {
+		return d.encode()
+	}
+	shape := v(c.version)
+	if shape == nil {
+		return d.encode()
+	}
+	obj := deepCopy(d.obj).(map[string]any)
+	shape(obj)
+	b, _ := json.Marshal(obj)
+	return b
 }
 
 func writeRaw(w http.ResponseWriter, status int, b []byte) {
@@ -171,13 +204,22 @@ func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	_, _ = w.Write(b)
 }
 
+// fail answers an ARM error; see writeError.
 func (c *call) fail(status int, code, msg string) { writeError(c.w, status, code, msg) }
 
-func (c *call) notFound(kind, name string) {
-	c.fail(http.StatusNotFound, "NotFound", fmt.Sprintf("%s '%s' was not found.", kind, name))
+// notFound answers 404 for the resource name of kind k, with the code the service uses for
+// that kind.
+func (c *call) notFound(k *resourceKind, name string) {
+	code := k.notFoundCode
+	if code == "" {
+		code = "NotFound"
+	}
+	c.fail(http.StatusNotFound, code, fmt.Sprintf("%s '%s' was not found.", k.noun, name))
 }
 
-// writeError answers in the service's CloudError shape.
+// writeError is the emulator's one writer of ARM errors: the service's CloudError shape,
+// {"error":{"code","message"}}, as JSON with an x-ms-request-id header. (The Log Analytics
+// query API has its own shape; see writeQueryError.)
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": msg}})
 	writeRaw(w, status, b)
@@ -272,7 +314,7 @@ func (c *call) writePage(docs []*document, start, top int, q url.Values) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(d.encode())
+		b.Write(c.encodeDoc(d))
 	}
 	b.WriteString("]")
 	if end < len(docs) {
@@ -357,25 +399,44 @@ func decodeSkipToken(tok string) (pageKey, bool) {
 	return k, dec.Decode(&k) == nil
 }
 
-// resourceID returns the ARM ID of a resource at sub-path p (e.g. "incidents/x").
-func (ws *workspace) resourceID(p string) string { return ws.prefix() + "/" + p }
+// idSegments are the resource type segments the service writes in IDs in another casing
+// than its request paths, by lower-case segment: ".../Incidents/{id}/Comments/{id}",
+// ".../Watchlists/{alias}/WatchlistItems/{id}". Other segments keep the casing of the
+// emulator's routes ("alertRules", "threatIntelligence/main/indicators", ...).
+var idSegments = map[string]string{
+	"incidents":      "Incidents",
+	"comments":       "Comments",
+	"watchlists":     "Watchlists",
+	"watchlistitems": "WatchlistItems",
+}
 
-// putDoc is the common create-or-update of a resource with etag semantics: a PUT to an
-// existing resource must carry its current etag (409 Conflict otherwise). build receives the
-// request object and the existing document (nil when new) and returns the object to store,
-// or ok=false when it has already answered with an error. putDoc answers 200 or 201.
-func (c *call) putDoc(coll *collection, name, typ string, build func(req map[string]any, old *document) (map[string]any, bool)) {
+// resourceID is the emulator's one builder of ARM IDs: the ID of the resource at sub-path p
+// of the workspace's Microsoft.SecurityInsights provider (alternating type and name
+// segments, e.g. "incidents/x/comments/y"), with type segments in the service's casing.
+func (ws *workspace) resourceID(p string) string {
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	for i := 0; i < len(segs); i += 2 {
+		if canon, ok := idSegments[strings.ToLower(segs[i])]; ok {
+			segs[i] = canon
+		}
+	}
+	return ws.prefix() + "/" + strings.Join(segs, "/")
+}
+
+// putDoc is the common create-or-update of a resource with the service's etag semantics: a
+// PUT without an etag creates or overwrites (the last writer wins); a PUT whose etag is not
+// the resource's current one is 409 Conflict. build receives the request object and the
+// existing document (nil when new) and returns the object to store, or ok=false when it has
+// already answered with an error. putDoc answers 200 for an update and k's create status
+// for a new resource.
+func (c *call) putDoc(coll *collection, name string, k *resourceKind, build func(req map[string]any, old *document) (map[string]any, bool)) {
 	req := c.readObject()
 	if req == nil {
 		return
 	}
 	old := coll.get(name)
-	if old != nil {
-		etag, _ := req["etag"].(string)
-		if etag == "" || etag != old.obj["etag"] {
-			c.fail(http.StatusConflict, "Conflict", fmt.Sprintf("Newer version of resource '%s' exists. Data was not saved", name))
-			return
-		}
+	if old != nil && !c.etagMatches(req, old, name) {
+		return
 	}
 	obj, ok := build(req, old)
 	if !ok {
@@ -386,10 +447,13 @@ func (c *call) putDoc(coll *collection, name, typ string, build func(req map[str
 	}
 	obj["id"] = c.ws.resourceID(coll.path + "/" + name)
 	obj["name"] = name
-	obj["type"] = typ
+	obj["type"] = k.typ
 	obj["etag"] = c.s.newEtag()
 	d := &document{name: name, obj: obj}
-	status := http.StatusCreated
+	status := k.createStatus
+	if status == 0 {
+		status = http.StatusCreated
+	}
 	if old != nil {
 		d.seq = old.seq
 		status = http.StatusOK
@@ -398,23 +462,40 @@ func (c *call) putDoc(coll *collection, name, typ string, build func(req map[str
 	c.write(status, d)
 }
 
+// etagMatches checks the etag of a write to the existing resource d: none (the write
+// overwrites) or d's current one. Otherwise it answers 409 Conflict and returns false.
+func (c *call) etagMatches(req map[string]any, d *document, name string) bool {
+	etag, _ := req["etag"].(string)
+	if etag == "" || etag == d.obj["etag"] {
+		return true
+	}
+	c.fail(http.StatusConflict, "Conflict", fmt.Sprintf("Newer version of resource '%s' exists. Data was not saved", name))
+	return false
+}
+
 // getDoc answers a GET of one resource.
-func (c *call) getDoc(coll *collection, kind, name string) {
+func (c *call) getDoc(coll *collection, k *resourceKind, name string) {
 	d := coll.get(name)
 	if d == nil {
-		c.notFound(kind, name)
+		c.notFound(k, name)
 		return
 	}
 	c.write(http.StatusOK, d)
 }
 
-// deleteDoc answers a DELETE: 200 when it existed, 204 when not.
+// deleteDoc answers a DELETE: 200 with {} when the resource existed, 204 when not.
 func (c *call) deleteDoc(coll *collection, name string) {
 	if coll.remove(name) {
 		c.ws.dropColls(coll.path + "/" + name)
-		c.w.WriteHeader(http.StatusOK)
+		c.write(http.StatusOK, []byte("{}"))
 		return
 	}
+	c.noContent()
+}
+
+// noContent answers 204 with the service's request ID and no body.
+func (c *call) noContent() {
+	c.w.Header().Set("x-ms-request-id", requestID())
 	c.w.WriteHeader(http.StatusNoContent)
 }
 
@@ -440,7 +521,7 @@ func deepCopy(v any) any {
 // storeDoc stores obj as resource name of the collection at path, as if written through the
 // API: it sets id, name, type and a new etag, keeps the creation order of an existing
 // resource, and returns the etag. The server must be locked.
-func (ws *workspace) storeDoc(s *Server, path, name, typ string, obj map[string]any) string {
+func (ws *workspace) storeDoc(s *Server, path, name string, k *resourceKind, obj map[string]any) string {
 	obj = deepCopy(obj).(map[string]any)
 	coll := ws.coll(path)
 	d := &document{name: name, obj: obj}
@@ -449,7 +530,7 @@ func (ws *workspace) storeDoc(s *Server, path, name, typ string, obj map[string]
 	}
 	obj["id"] = ws.resourceID(coll.path + "/" + d.name)
 	obj["name"] = d.name
-	obj["type"] = typ
+	obj["type"] = k.typ
 	etag := s.newEtag()
 	obj["etag"] = etag
 	coll.put(d)

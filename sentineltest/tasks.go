@@ -15,7 +15,7 @@ func init() {
 		})
 		s.route("GET", "incidents/{incidentId}/tasks/{taskId}", func(c *call) {
 			if inc := c.taskParent(); inc != nil {
-				c.getDoc(c.ws.tasks(inc), "Task", c.r.PathValue("taskId"))
+				c.getDoc(c.ws.tasks(inc), taskKind, c.r.PathValue("taskId"))
 			}
 		})
 		s.route("PUT", "incidents/{incidentId}/tasks/{taskId}", func(c *call) { c.putTask() })
@@ -27,8 +27,9 @@ func init() {
 	})
 }
 
+var taskKind = &resourceKind{typ: "Microsoft.SecurityInsights/Incidents/tasks", noun: "Task"}
+
 const (
-	taskType = "Microsoft.SecurityInsights/Incidents/tasks"
 	// TasksMinAPIVersion is the oldest api-version the emulator serves incident tasks for,
 	// as the service: older versions are answered 400 NoRegisteredProviderFound.
 	TasksMinAPIVersion = "2024-03-01"
@@ -39,10 +40,9 @@ func (ws *workspace) tasks(inc *document) *collection { return ws.child(inc, "ta
 // taskParent checks the api-version, then returns the parent incident (or answers and
 // returns nil).
 func (c *call) taskParent() *document {
-	v := c.r.URL.Query().Get("api-version")
-	if len(v) < len(TasksMinAPIVersion) || v[:len(TasksMinAPIVersion)] < TasksMinAPIVersion {
+	if !c.version.has(featIncidentTasks) {
 		c.fail(http.StatusBadRequest, "NoRegisteredProviderFound", fmt.Sprintf(
-			"No registered resource provider found for location 'westeurope' and API version '%s' for type 'incidents/tasks'. The supported api-versions are '%s, 2024-09-01, 2025-03-01'.", v, TasksMinAPIVersion))
+			"No registered resource provider found for location 'westeurope' and API version '%s' for type 'incidents/tasks'. The supported api-versions are '%s, 2024-09-01, 2025-03-01'.", c.version, TasksMinAPIVersion))
 		return nil
 	}
 	return c.parentIncident()
@@ -53,7 +53,7 @@ func (c *call) putTask() {
 	if inc == nil {
 		return
 	}
-	c.putDoc(c.ws.tasks(inc), c.r.PathValue("taskId"), taskType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(c.ws.tasks(inc), c.r.PathValue("taskId"), taskKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		if t, _ := props["title"].(string); strings.TrimSpace(t) == "" {
 			c.fail(http.StatusBadRequest, "BadRequest", "The title field is required.")

@@ -12,7 +12,7 @@ func init() {
 	register(func(s *Server) {
 		s.route("GET", "watchlists", func(c *call) { c.page(c.ws.coll("watchlists").sorted(), 0) })
 		s.route("GET", "watchlists/{alias}", func(c *call) {
-			c.getDoc(c.ws.coll("watchlists"), "Watchlist", c.r.PathValue("alias"))
+			c.getDoc(c.ws.coll("watchlists"), watchlistKind, c.r.PathValue("alias"))
 		})
 		s.route("PUT", "watchlists/{alias}", func(c *call) { c.putWatchlist(c.r.PathValue("alias")) })
 		s.route("DELETE", "watchlists/{alias}", func(c *call) { c.deleteWatchlist(c.r.PathValue("alias")) })
@@ -24,7 +24,7 @@ func init() {
 		})
 		s.route("GET", "watchlists/{alias}/watchlistItems/{itemId}", func(c *call) {
 			if coll := c.watchlistItems(); coll != nil {
-				c.getDoc(coll, "Watchlist item", c.r.PathValue("itemId"))
+				c.getDoc(coll, watchlistItemKind, c.r.PathValue("itemId"))
 			}
 		})
 		s.route("PUT", "watchlists/{alias}/watchlistItems/{itemId}", func(c *call) { c.putWatchlistItem() })
@@ -36,20 +36,37 @@ func init() {
 	})
 }
 
+var (
+	watchlistKind = &resourceKind{typ: "Microsoft.SecurityInsights/Watchlists", noun: "Watchlist"}
+	// The service creates a watchlist item with 200 and names a missing one with the code
+	// "404".
+	watchlistItemKind = &resourceKind{typ: "Microsoft.SecurityInsights/Watchlists/WatchlistItems", noun: "Watchlist item",
+		createStatus: http.StatusOK, notFoundCode: "404"}
+)
+
+// emulatorTenant and emulatorUser are the tenant and user the emulator records as author of
+// watchlists and bookmarks.
 const (
-	watchlistType     = "Microsoft.SecurityInsights/Watchlists"
-	watchlistItemType = "Microsoft.SecurityInsights/Watchlists/WatchlistItems"
-	// emulatorTenant and emulatorUser are the tenant and user the emulator records as author.
-	emulatorTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	emulatorTenant   = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	emulatorUserMail = "sentineltest@contoso.com"
 )
 
 func emulatorUser() map[string]any {
-	return map[string]any{"objectId": guidFrom("sentineltest-user"), "email": "sentineltest@contoso.com", "name": "Sentinel Test"}
+	return map[string]any{"objectId": guidFrom("sentineltest-user"), "email": emulatorUserMail, "name": "Sentinel Test"}
+}
+
+// systemData is the ARM systemData of a resource created at created and last written at
+// modified by the emulator's user.
+func systemData(created, modified string) map[string]any {
+	return map[string]any{
+		"createdBy": emulatorUserMail, "createdByType": "User", "createdAt": created,
+		"lastModifiedBy": emulatorUserMail, "lastModifiedByType": "User", "lastModifiedAt": modified,
+	}
 }
 
 func (c *call) putWatchlist(alias string) {
 	coll := c.ws.coll("watchlists")
-	c.putDoc(coll, alias, watchlistType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(coll, alias, watchlistKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		if props == nil {
 			c.fail(http.StatusBadRequest, "BadRequest", "The properties field is required.")
@@ -60,10 +77,6 @@ func (c *call) putWatchlist(alias string) {
 				c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The %s field is required.", n))
 				return nil, false
 			}
-		}
-		if !oneOf(props["source"], []string{"Local file", "Remote storage"}) {
-			c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid source '%v'.", props["source"]))
-			return nil, false
 		}
 		if d, ok := props["defaultDuration"]; ok && d != nil && !isDuration(d) {
 			c.fail(http.StatusBadRequest, "BadRequest", "The defaultDuration is not a valid ISO 8601 duration.")
@@ -85,7 +98,7 @@ func (c *call) putWatchlist(alias string) {
 			}
 		}
 		delete(props, "rawContent") // write-only
-		now := formatTime(c.s.now())
+		now := formatOffsetTime(c.s.now())
 		if old == nil {
 			props["watchlistId"] = newGUID(c.s)
 			props["created"] = now
@@ -97,6 +110,9 @@ func (c *call) putWatchlist(alias string) {
 			}
 		}
 		props["watchlistAlias"] = alias
+		if t, _ := props["watchlistType"].(string); t == "" {
+			props["watchlistType"] = "watchlist"
+		}
 		props["updated"] = now
 		props["updatedBy"] = emulatorUser()
 		props["tenantId"] = emulatorTenant
@@ -108,7 +124,7 @@ func (c *call) putWatchlist(alias string) {
 			}
 			for _, row := range rows {
 				id := newGUID(c.s)
-				c.ws.storeDoc(c.s, items.path, id, watchlistItemType, map[string]any{"properties": c.itemProps(id, row, nil)})
+				c.ws.storeDoc(c.s, items.path, id, watchlistItemKind, c.item(id, row, nil))
 			}
 			props["uploadStatus"] = "Complete"
 		}
@@ -185,15 +201,15 @@ func (c *call) deleteWatchlist(alias string) {
 func (c *call) watchlistItems() *collection {
 	alias := c.r.PathValue("alias")
 	if c.ws.coll("watchlists").get(alias) == nil {
-		c.notFound("Watchlist", alias)
+		c.notFound(watchlistKind, alias)
 		return nil
 	}
 	return c.ws.coll("watchlists/" + alias + "/watchlistItems")
 }
 
-// itemProps returns the stored properties of an item with the given columns.
-func (c *call) itemProps(id string, columns map[string]any, old *document) map[string]any {
-	now := formatTime(c.s.now())
+// item returns the stored item with the given columns: its properties and systemData.
+func (c *call) item(id string, columns map[string]any, old *document) map[string]any {
+	now := formatOffsetTime(c.s.now())
 	p := map[string]any{
 		"watchlistItemType": "watchlist-item",
 		"watchlistItemId":   id,
@@ -206,10 +222,14 @@ func (c *call) itemProps(id string, columns map[string]any, old *document) map[s
 		"itemsKeyValue":     columns,
 		"entityMapping":     map[string]any{},
 	}
+	sysCreated := formatTime(c.s.now())
 	if old != nil {
 		p["created"], p["createdBy"] = old.props()["created"], old.props()["createdBy"]
+		if sd, _ := old.obj["systemData"].(map[string]any); sd != nil {
+			sysCreated, _ = sd["createdAt"].(string)
+		}
 	}
-	return p
+	return map[string]any{"properties": p, "systemData": systemData(sysCreated, formatTime(c.s.now()))}
 }
 
 func (c *call) putWatchlistItem() {
@@ -219,7 +239,7 @@ func (c *call) putWatchlistItem() {
 	}
 	id := c.r.PathValue("itemId")
 	wl := c.ws.coll("watchlists").get(c.r.PathValue("alias"))
-	c.putDoc(coll, id, watchlistItemType, func(req map[string]any, old *document) (map[string]any, bool) {
+	c.putDoc(coll, id, watchlistItemKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		cols, _ := props["itemsKeyValue"].(map[string]any)
 		if len(cols) == 0 {
@@ -235,7 +255,8 @@ func (c *call) putWatchlistItem() {
 			c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The item has no value for the search key '%s'.", key))
 			return nil, false
 		}
-		p := c.itemProps(id, deepCopy(cols).(map[string]any), old)
+		obj := c.item(id, deepCopy(cols).(map[string]any), old)
+		p := obj["properties"].(map[string]any)
 		for k, v := range props { // unknown properties are stored
 			if _, known := p[k]; !known {
 				p[k] = deepCopy(v)
@@ -244,7 +265,6 @@ func (c *call) putWatchlistItem() {
 		if em, ok := props["entityMapping"].(map[string]any); ok {
 			p["entityMapping"] = deepCopy(em)
 		}
-		obj := map[string]any{"properties": p}
 		keepTopLevel(req, obj)
 		return obj, true
 	})
@@ -256,14 +276,14 @@ func (c *call) putWatchlistItem() {
 func (d *WorkspaceData) AddWatchlist(alias string, w map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "watchlists", alias, watchlistType, w)
+	return d.ws.storeDoc(d.s, "watchlists", alias, watchlistKind, w)
 }
 
 // AddWatchlistItem stores an item of a watchlist as given and returns its etag.
 func (d *WorkspaceData) AddWatchlistItem(alias, id string, item map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	return d.ws.storeDoc(d.s, "watchlists/"+alias+"/watchlistItems", id, watchlistItemType, item)
+	return d.ws.storeDoc(d.s, "watchlists/"+alias+"/watchlistItems", id, watchlistItemKind, item)
 }
 
 // Watchlist returns a copy of a stored watchlist, or nil.
