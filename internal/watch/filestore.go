@@ -31,6 +31,10 @@ type FileStore struct {
 
 	mu   sync.Mutex
 	held *os.File // the lock file while Lock is held
+	// last is the record's version as this store last read or wrote it while holding the
+	// lock; nobody else writes then, so a save needs not read the file first.
+	last  string
+	known bool
 }
 
 // NewFileStore returns a store for the file at path; the file is created by the first Save.
@@ -66,6 +70,11 @@ func (f *FileStore) Load(_ context.Context, key string) (Record, bool, error) {
 	if err != nil || !ok {
 		return Record{}, false, err
 	}
+	f.mu.Lock()
+	if f.held != nil {
+		f.last, f.known = rec.Version, true
+	}
+	f.mu.Unlock()
 	if rec.Key != key {
 		return Record{}, false, fmt.Errorf("%w: %s holds the checkpoint of %q, not %q; it was left untouched", ErrUnusable, f.path, rec.Key, key)
 	}
@@ -142,9 +151,16 @@ func (f *FileStore) Save(_ context.Context, rec Record) (string, error) {
 			defer func() { _ = unlockFile(lf); _ = lf.Close() }()
 		}
 	}
-	cur, ok, err := f.read()
-	if err != nil {
-		return "", err
+	var cur Record
+	ok := true
+	if f.held != nil && f.known {
+		cur = Record{Key: rec.Key, Version: f.last}
+		ok = f.last != ""
+	} else {
+		var err error
+		if cur, ok, err = f.read(); err != nil {
+			return "", err
+		}
 	}
 	var seq uint64
 	switch {
@@ -159,9 +175,14 @@ func (f *FileStore) Save(_ context.Context, rec Record) (string, error) {
 	}
 	seq++
 	if err := f.write(rec, seq); err != nil {
+		f.known = false // the file may hold either version now
 		return "", err
 	}
-	return strconv.FormatUint(seq, 10), nil
+	v := strconv.FormatUint(seq, 10)
+	if f.held != nil {
+		f.last, f.known = v, true
+	}
+	return v, nil
 }
 
 func (f *FileStore) write(rec Record, seq uint64) error {
@@ -228,7 +249,7 @@ func (f *FileStore) Lock(_ context.Context, key string) (func() error, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			err = errors.Join(unlockFile(lf), lf.Close())
-			f.held = nil
+			f.held, f.known = nil, false
 		})
 		return err
 	}, nil

@@ -572,6 +572,10 @@ func (w *Watcher[T, C]) lastPosition() time.Time {
 // pollOnce lists every item after the cursor and delivers the new ones; w.mu and the lease
 // are held.
 func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop error) (delivered int, err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	hb := w.newHeartbeat(ctx, cancel)
+	defer hb.t.Stop()
 	cur := w.cur
 	pager, accept := w.src.Poll(cur)
 	refused := 0
@@ -612,7 +616,7 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 			if err := w.keepLease(ctx); err != nil {
 				return delivered, err
 			}
-			if err := w.deliver(ctx, item, handler, stop); err != nil {
+			if err := w.deliver(ctx, hb, item, handler, stop); err != nil {
 				return delivered, err
 			}
 			w.src.Advance(cur, item)
@@ -636,14 +640,14 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 
 // deliver hands item to the handler, retrying with backoff; nil means the checkpoint may
 // move past it (handled, skipped or dead-lettered).
-func (w *Watcher[T, C]) deliver(ctx context.Context, item *T, handler Handler[T], stop error) error {
+func (w *Watcher[T, C]) deliver(ctx context.Context, hb *heartbeat, item *T, handler Handler[T], stop error) error {
 	if to, ok := w.src.Redirected(item); ok {
 		w.count(func(s *Stats) { s.Redirected++ })
 		attrs := append(w.src.Attrs(item), slog.String("merged_into", to))
 		w.log.LogAttrs(ctx, slog.LevelInfo, "watch: item was merged into another (redirected)", attrs...)
 	}
 	for attempt := 1; ; attempt++ {
-		herr := w.call(ctx, handler, *item)
+		herr := w.call(ctx, hb, handler, *item)
 		if herr == nil {
 			return nil
 		}
@@ -878,42 +882,53 @@ func (w *Watcher[T, C]) write(ctx context.Context, mode saveMode) error {
 	return &CheckpointError{Op: "save", Key: key, Err: errors.New("gave up after 5 version conflicts in a row")}
 }
 
-// call runs the handler. While it runs, a heartbeat renews the lease every Lease/3 of real
-// time, so that a slow handler does not let the lease expire under it; if the lease is lost
-// all the same, the handler's context is cancelled and call returns the *LeaseError.
-func (w *Watcher[T, C]) call(ctx context.Context, handler Handler[T], item T) error {
-	hctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	done := make(chan struct{})
-	var lost error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTimer(w.o.Lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			err := w.write(hctx, modeHeartbeat)
-			var le *LeaseError
-			if errors.As(err, &le) {
-				lost = err
-				cancel(err)
-				return
-			}
-			if err != nil {
-				w.log.Warn("watch: could not renew the lease during a long handler call", slog.Any("error", err))
-			}
-			t.Reset(w.o.Lease / 3)
+// heartbeat renews the lease every Lease/3 of real time while a handler call runs, so that a
+// slow handler does not let the lease expire under it; if the lease is lost all the same, it
+// cancels the poll's context. One timer serves a whole poll.
+type heartbeat struct {
+	mu     sync.Mutex
+	active bool  // a handler call is running
+	lost   error // the *LeaseError that ended the lease
+	t      *time.Timer
+}
+
+func (w *Watcher[T, C]) newHeartbeat(ctx context.Context, cancel context.CancelCauseFunc) *heartbeat {
+	hb := &heartbeat{}
+	hb.t = time.AfterFunc(time.Hour, func() {
+		hb.mu.Lock()
+		defer hb.mu.Unlock()
+		if !hb.active || hb.lost != nil {
+			return
 		}
-	}()
-	err := handler(hctx, item)
-	close(done)
-	wg.Wait()
+		err := w.write(ctx, modeHeartbeat)
+		var le *LeaseError
+		if errors.As(err, &le) {
+			hb.lost = err
+			cancel(err)
+			return
+		}
+		if err != nil {
+			w.log.Warn("watch: could not renew the lease during a long handler call", slog.Any("error", err))
+		}
+		hb.t.Reset(w.o.Lease / 3)
+	})
+	hb.t.Stop()
+	return hb
+}
+
+// call runs the handler under the heartbeat; it returns the *LeaseError when the lease was
+// lost during the call.
+func (w *Watcher[T, C]) call(ctx context.Context, hb *heartbeat, handler Handler[T], item T) error {
+	hb.mu.Lock()
+	hb.active = true
+	hb.mu.Unlock()
+	hb.t.Reset(w.o.Lease / 3)
+	err := handler(ctx, item)
+	hb.t.Stop()
+	hb.mu.Lock()
+	hb.active = false
+	lost := hb.lost
+	hb.mu.Unlock()
 	if lost != nil {
 		w.drop()
 		return lost
