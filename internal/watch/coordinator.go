@@ -73,6 +73,15 @@ type runningJob struct {
 	job    Job
 }
 
+func (r *runningJob) ended() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // NewCoordinator returns a coordinator over store.
 func NewCoordinator(store Lister, opts CoordinatorOptions) (*Coordinator, error) {
 	if store == nil {
@@ -105,13 +114,16 @@ func NewCoordinator(store Lister, opts CoordinatorOptions) (*Coordinator, error)
 // Replica returns the replica's ID.
 func (c *Coordinator) Replica() string { return c.replica }
 
-// Owned returns the keys of the jobs this replica runs now, sorted.
+// Owned returns the keys of the jobs this replica runs now (holding the lease, or claiming
+// it), sorted.
 func (c *Coordinator) Owned() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	keys := make([]string, 0, len(c.running))
-	for k := range c.running {
-		keys = append(keys, k)
+	for k, r := range c.running {
+		if !r.ended() {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	return keys
@@ -123,7 +135,7 @@ func (c *Coordinator) Stats() []Stats {
 	defer c.mu.Unlock()
 	out := make([]Stats, 0, len(c.running))
 	for _, r := range c.running {
-		if r.job.Stats != nil {
+		if r.job.Stats != nil && !r.ended() {
 			out = append(out, r.job.Stats())
 		}
 	}
@@ -179,9 +191,7 @@ func (c *Coordinator) reap() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, r := range c.running {
-		select {
-		case <-r.done:
-		default:
+		if !r.ended() {
 			continue
 		}
 		delete(c.running, k)

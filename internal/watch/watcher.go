@@ -232,10 +232,12 @@ type Watcher[T, C any] struct {
 	o   Options[T]
 	log *slog.Logger
 
-	mu    sync.Mutex // one poll or lease operation at a time
-	lease lease
-	cur   *C  // the live cursor while the lease is held
-	dirty int // deliveries not saved yet
+	mu sync.Mutex // one poll or lease operation at a time
+	// leaseMu guards lease against the heartbeat, which renews it while a poll runs.
+	leaseMu sync.Mutex
+	lease   lease
+	cur     *C  // the live cursor while the lease is held; only the polling goroutine uses it
+	dirty   int // deliveries not saved yet
 
 	statMu sync.Mutex
 	stats  Stats
@@ -367,7 +369,7 @@ func (w *Watcher[T, C]) Release(ctx context.Context) error {
 }
 
 func (w *Watcher[T, C]) release(ctx context.Context) error {
-	if !w.lease.held {
+	if !w.held() {
 		return nil
 	}
 	err := w.save(ctx, modeRelease)
@@ -384,10 +386,12 @@ func (w *Watcher[T, C]) release(ctx context.Context) error {
 
 // drop forgets the lease and releases the OS lock.
 func (w *Watcher[T, C]) drop() {
+	w.leaseMu.Lock()
 	if w.lease.unlock != nil {
 		_ = w.lease.unlock()
 	}
 	w.lease.held, w.lease.unlock = false, nil
+	w.leaseMu.Unlock()
 	w.cur, w.dirty = nil, 0
 	w.count(func(s *Stats) { s.Leased = false })
 }
@@ -471,9 +475,9 @@ func (w *Watcher[T, C]) idle(ctx context.Context, d time.Duration) error {
 		}
 		step := end.Sub(now)
 		w.mu.Lock()
-		held := w.lease.held
+		held := w.held()
 		if held {
-			due := w.lease.renewed.Add(w.o.Lease / 3)
+			due := w.renewedAt().Add(w.o.Lease / 3)
 			if !now.Before(due) {
 				err := w.save(ctx, modeRenew)
 				var le *LeaseError
@@ -486,7 +490,7 @@ func (w *Watcher[T, C]) idle(ctx context.Context, d time.Duration) error {
 					w.log.Warn("watch: could not renew the lease", slog.Any("error", err))
 					due = now.Add(w.o.Lease / 12) // try again soon, well within the lease
 				} else {
-					due = w.lease.renewed.Add(w.o.Lease / 3)
+					due = w.renewedAt().Add(w.o.Lease / 3)
 				}
 			}
 			step = min(step, max(due.Sub(now), time.Millisecond))
@@ -504,12 +508,12 @@ func (w *Watcher[T, C]) now() time.Time { return w.o.Clock.Now() }
 func (w *Watcher[T, C]) poll(ctx context.Context, owner string, handler Handler[T], stop error) (delivered int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.lease.held && w.lease.owner != owner {
+	if w.held() && w.lease.owner != owner {
 		if err := w.release(ctx); err != nil {
 			return 0, err
 		}
 	}
-	if !w.lease.held {
+	if !w.held() {
 		if err := w.acquire(ctx, owner); err != nil {
 			var le *LeaseError
 			if !errors.As(err, &le) {
@@ -570,14 +574,11 @@ func (w *Watcher[T, C]) lastPosition() time.Time {
 }
 
 // pollOnce lists every item after the cursor and delivers the new ones; w.mu and the lease
-// are held.
+// are held. A heartbeat renews the lease while the poll runs (a page can take longer than
+// the lease to arrive, a handler longer than that to return); if the lease is lost all the
+// same, the poll's context is cancelled and the poll ends with the *LeaseError.
 func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop error) (delivered int, err error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	hb := w.newHeartbeat(ctx, cancel)
-	defer hb.t.Stop()
 	cur := w.cur
-	pager, accept := w.src.Poll(cur)
 	refused := 0
 	defer func() {
 		if refused > 0 {
@@ -586,7 +587,7 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 		}
 		// Whatever ended the poll (an error, cancellation, a panic in the handler), save
 		// what was delivered.
-		if w.dirty > 0 && w.lease.held {
+		if w.dirty > 0 && w.held() {
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
 			ferr := w.save(fctx, modeRenew)
 			cancel()
@@ -595,11 +596,24 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 			}
 		}
 	}()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer w.heartbeat(ctx, cancel)()
+	// lost returns the *LeaseError that cancelled the poll, having dropped the lease.
+	lost := func(err error) error {
+		var le *LeaseError
+		if cause := context.Cause(ctx); errors.As(cause, &le) {
+			w.drop()
+			return cause
+		}
+		return err
+	}
+	pager, accept := w.src.Poll(cur)
 	for pager.More() {
 		w.count(func(s *Stats) { s.Requests++ })
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			return delivered, err
+			return delivered, lost(err)
 		}
 		for i := range page {
 			item := &page[i]
@@ -611,13 +625,16 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				return delivered, err
+				return delivered, lost(err)
 			}
 			if err := w.keepLease(ctx); err != nil {
 				return delivered, err
 			}
-			if err := w.deliver(ctx, hb, item, handler, stop); err != nil {
-				return delivered, err
+			if err := w.deliver(ctx, item, handler, stop); err != nil {
+				return delivered, lost(err)
+			}
+			if err := lost(nil); err != nil {
+				return delivered, err // delivered after the lease was lost: the new owner repeats it
 			}
 			w.src.Advance(cur, item)
 			w.dirty++
@@ -625,40 +642,74 @@ func (w *Watcher[T, C]) pollOnce(ctx context.Context, handler Handler[T], stop e
 			w.count(func(s *Stats) { s.Delivered++ })
 			if w.dirty >= w.o.SaveEvery {
 				if err := w.save(ctx, modeRenew); err != nil {
-					return delivered, err
+					return delivered, lost(err)
 				}
 			}
 		}
 	}
-	if w.dirty > 0 || !w.now().Before(w.lease.renewed.Add(w.o.Lease/3)) {
+	if w.dirty > 0 || !w.now().Before(w.renewedAt().Add(w.o.Lease/3)) {
 		if err := w.save(ctx, modeRenew); err != nil {
-			return delivered, err
+			return delivered, lost(err)
 		}
 	}
 	return delivered, nil
 }
 
+// heartbeat starts renewing the lease every Lease/3 of real time (without touching the
+// cursor, which the polling goroutine owns); on a loss it cancels ctx with the *LeaseError.
+// It returns the function that stops it.
+func (w *Watcher[T, C]) heartbeat(ctx context.Context, cancel context.CancelCauseFunc) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTimer(w.o.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			err := w.write(ctx, modeHeartbeat)
+			var le *LeaseError
+			if errors.As(err, &le) {
+				cancel(err)
+				return
+			}
+			if err != nil && ctx.Err() == nil {
+				w.log.Warn("watch: could not renew the lease during a poll", slog.Any("error", err))
+			}
+			t.Reset(w.o.Lease / 3)
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 // deliver hands item to the handler, retrying with backoff; nil means the checkpoint may
 // move past it (handled, skipped or dead-lettered).
-func (w *Watcher[T, C]) deliver(ctx context.Context, hb *heartbeat, item *T, handler Handler[T], stop error) error {
+func (w *Watcher[T, C]) deliver(ctx context.Context, item *T, handler Handler[T], stop error) error {
 	if to, ok := w.src.Redirected(item); ok {
 		w.count(func(s *Stats) { s.Redirected++ })
 		attrs := append(w.src.Attrs(item), slog.String("merged_into", to))
 		w.log.LogAttrs(ctx, slog.LevelInfo, "watch: item was merged into another (redirected)", attrs...)
 	}
 	for attempt := 1; ; attempt++ {
-		herr := w.call(ctx, hb, handler, *item)
+		herr := handler(ctx, *item)
 		if herr == nil {
 			return nil
-		}
-		var le *LeaseError
-		if errors.As(herr, &le) && !w.lease.held {
-			return herr
 		}
 		if stop != nil && errors.Is(herr, stop) {
 			return herr
 		}
 		w.count(func(s *Stats) { s.HandlerErrors++ })
+		if ctx.Err() != nil {
+			return &handlerError{fmt.Errorf("watch: handler failed on %s; it will be delivered again: %w", w.src.ID(item), herr)}
+		}
 		action := Retry
 		if w.o.OnHandlerError != nil {
 			action = w.o.OnHandlerError(*item, herr)
@@ -668,9 +719,6 @@ func (w *Watcher[T, C]) deliver(ctx context.Context, hb *heartbeat, item *T, han
 			w.count(func(s *Stats) { s.Skipped++ })
 			w.log.LogAttrs(ctx, slog.LevelWarn, "watch: handler failed; item skipped by OnHandlerError", attrs...)
 			return nil
-		}
-		if ctx.Err() != nil {
-			return &handlerError{fmt.Errorf("watch: handler failed on %s; it will be delivered again: %w", w.src.ID(item), herr)}
 		}
 		if attempt >= w.o.Retry.MaxAttempts {
 			if w.o.OnDeadLetter == nil {
@@ -720,7 +768,7 @@ func (w *Watcher[T, C]) backoff(attempt int) time.Duration {
 // keepLease renews the lease when a third of it has passed. A store that fails is tolerated
 // until half the lease has passed without renewal; then delivering stops.
 func (w *Watcher[T, C]) keepLease(ctx context.Context) error {
-	since := w.now().Sub(w.lease.renewed)
+	since := w.now().Sub(w.renewedAt())
 	if since < w.o.Lease/3 {
 		return nil
 	}
@@ -796,7 +844,9 @@ func (w *Watcher[T, C]) acquire(ctx context.Context, owner string) (err error) {
 		return &CheckpointError{Op: "save", Key: key, Err: err}
 	}
 	rec.Version = v
+	w.leaseMu.Lock()
 	w.lease = lease{held: true, owner: owner, rec: rec, renewed: now, unlock: unlock}
+	w.leaseMu.Unlock()
 	w.cur, w.dirty = &cur, 0
 	w.count(func(s *Stats) { s.Leased, s.Owner = true, owner; s.Saves++ })
 	attrs := []slog.Attr{slog.String("owner", owner), slog.Time("expires", rec.Expires)}
@@ -831,26 +881,44 @@ func (w *Watcher[T, C]) save(ctx context.Context, mode saveMode) error {
 // the lease over when another watcher asked for it (except in modeHeartbeat, which keeps the
 // request for the next save); if another owner took it, the lease is lost. It returns a
 // *LeaseError (ErrLeaseLost) after a hand-over or a loss, and leaves dropping to the caller.
+// modeHeartbeat writes the cursor as last saved and may run beside the polling goroutine;
+// the other modes write the live cursor and run on it.
 func (w *Watcher[T, C]) write(ctx context.Context, mode saveMode) error {
+	w.leaseMu.Lock()
+	defer w.leaseMu.Unlock()
 	key, l := w.o.Key, &w.lease
-	now := w.now()
-	w.src.Compact(w.cur)
-	cursor, err := json.Marshal(w.cur)
-	if err != nil {
-		return &CheckpointError{Op: "save", Key: key, Err: err}
+	if !l.held {
+		return &LeaseError{Key: key, Err: ErrLeaseLost}
 	}
+	now := w.now()
 	rec := l.rec
-	rec.Cursor, rec.Handoff = cursor, ""
+	if mode != modeHeartbeat {
+		w.src.Compact(w.cur)
+		cursor, err := json.Marshal(w.cur)
+		if err != nil {
+			return &CheckpointError{Op: "save", Key: key, Err: err}
+		}
+		rec.Cursor = cursor
+	}
+	rec.Handoff = ""
 	rec.Owner, rec.Expires = l.owner, now.Add(w.o.Lease)
 	if mode == modeRelease {
 		rec.Owner, rec.Expires = "", time.Time{}
 	}
 	handoff := ""
+	defer func(start time.Time) {
+		if took := time.Since(start); took > w.o.Lease/6 {
+			w.log.Warn("watch: slow checkpoint write: leases need renewing well within LeaseDuration", slog.Duration("took", took), slog.Duration("lease", w.o.Lease))
+		}
+	}(time.Now())
 	for range 5 {
 		v, err := w.o.Store.Save(ctx, rec)
 		if err == nil {
 			rec.Version = v
-			l.rec, l.renewed, w.dirty = rec, now, 0
+			l.rec, l.renewed = rec, now
+			if mode != modeHeartbeat {
+				w.dirty = 0
+			}
 			w.count(func(s *Stats) { s.Saves++ })
 			if handoff != "" {
 				w.log.Info("watch: lease handed over on request", slog.String("owner", l.owner), slog.String("to", handoff))
@@ -866,7 +934,7 @@ func (w *Watcher[T, C]) write(ctx context.Context, mode saveMode) error {
 			return &CheckpointError{Op: "load", Key: key, Err: lerr}
 		}
 		if !found || got.Owner != l.owner {
-			w.log.Warn("watch: lease lost", slog.String("owner", l.owner), slog.String("holder", got.Owner), slog.Int("unsaved", w.dirty))
+			w.log.Warn("watch: lease lost", slog.String("owner", l.owner), slog.String("holder", got.Owner))
 			return &LeaseError{Key: key, Owner: got.Owner, Expires: got.Expires, Err: ErrLeaseLost}
 		}
 		rec.Version = got.Version
@@ -882,58 +950,18 @@ func (w *Watcher[T, C]) write(ctx context.Context, mode saveMode) error {
 	return &CheckpointError{Op: "save", Key: key, Err: errors.New("gave up after 5 version conflicts in a row")}
 }
 
-// heartbeat renews the lease every Lease/3 of real time while a handler call runs, so that a
-// slow handler does not let the lease expire under it; if the lease is lost all the same, it
-// cancels the poll's context. One timer serves a whole poll.
-type heartbeat struct {
-	mu     sync.Mutex
-	active bool  // a handler call is running
-	lost   error // the *LeaseError that ended the lease
-	t      *time.Timer
+// held reports whether the lease is held.
+func (w *Watcher[T, C]) held() bool {
+	w.leaseMu.Lock()
+	defer w.leaseMu.Unlock()
+	return w.lease.held
 }
 
-func (w *Watcher[T, C]) newHeartbeat(ctx context.Context, cancel context.CancelCauseFunc) *heartbeat {
-	hb := &heartbeat{}
-	hb.t = time.AfterFunc(time.Hour, func() {
-		hb.mu.Lock()
-		defer hb.mu.Unlock()
-		if !hb.active || hb.lost != nil {
-			return
-		}
-		err := w.write(ctx, modeHeartbeat)
-		var le *LeaseError
-		if errors.As(err, &le) {
-			hb.lost = err
-			cancel(err)
-			return
-		}
-		if err != nil {
-			w.log.Warn("watch: could not renew the lease during a long handler call", slog.Any("error", err))
-		}
-		hb.t.Reset(w.o.Lease / 3)
-	})
-	hb.t.Stop()
-	return hb
-}
-
-// call runs the handler under the heartbeat; it returns the *LeaseError when the lease was
-// lost during the call.
-func (w *Watcher[T, C]) call(ctx context.Context, hb *heartbeat, handler Handler[T], item T) error {
-	hb.mu.Lock()
-	hb.active = true
-	hb.mu.Unlock()
-	hb.t.Reset(w.o.Lease / 3)
-	err := handler(ctx, item)
-	hb.t.Stop()
-	hb.mu.Lock()
-	hb.active = false
-	lost := hb.lost
-	hb.mu.Unlock()
-	if lost != nil {
-		w.drop()
-		return lost
-	}
-	return err
+// renewedAt is when the lease was last written.
+func (w *Watcher[T, C]) renewedAt() time.Time {
+	w.leaseMu.Lock()
+	defer w.leaseMu.Unlock()
+	return w.lease.renewed
 }
 
 // ErrUnusable marks a checkpoint that a watcher cannot use: corrupt, another key's, another
