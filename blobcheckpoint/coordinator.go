@@ -79,10 +79,11 @@ func NewCoordinator(store Lister, opts *CoordinatorOptions) (*Coordinator, error
 // Replica returns the replica's ID.
 func (c *Coordinator) Replica() string { return c.c.Replica() }
 
-// Owned returns the checkpoint keys this replica works now, sorted.
+// Owned returns the keys of the checkpoints whose lease this replica holds now, sorted.
 func (c *Coordinator) Owned() []string { return c.c.Owned() }
 
-// Stats returns the counters of the watchers this replica runs now, by checkpoint key.
+// Stats returns the counters of the watchers this replica runs now (holding their lease, or
+// claiming it), by checkpoint key.
 func (c *Coordinator) Stats() []sentinel.WatchStats { return c.c.Stats() }
 
 // Run balances until ctx is done, running each job while this replica owns its checkpoint,

@@ -114,14 +114,13 @@ func NewCoordinator(store Lister, opts CoordinatorOptions) (*Coordinator, error)
 // Replica returns the replica's ID.
 func (c *Coordinator) Replica() string { return c.replica }
 
-// Owned returns the keys of the jobs this replica runs now (holding the lease, or claiming
-// it), sorted.
+// Owned returns the keys of the checkpoints whose lease this replica's jobs hold now, sorted.
 func (c *Coordinator) Owned() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	keys := make([]string, 0, len(c.running))
 	for k, r := range c.running {
-		if !r.ended() {
+		if !r.ended() && (r.job.Stats == nil || r.job.Stats().Leased) {
 			keys = append(keys, k)
 		}
 	}
@@ -129,7 +128,8 @@ func (c *Coordinator) Owned() []string {
 	return keys
 }
 
-// Stats returns the counters of the jobs this replica runs now, by key.
+// Stats returns the counters of the jobs this replica runs now (holding the lease, or
+// claiming it), by key.
 func (c *Coordinator) Stats() []Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -222,6 +222,19 @@ func (c *Coordinator) start(ctx context.Context, j Job, why string) {
 	}()
 }
 
+// runningJobs counts the jobs that hold or are claiming their lease.
+func (c *Coordinator) runningJobs() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, r := range c.running {
+		if !r.ended() {
+			n++
+		}
+	}
+	return n
+}
+
 func (c *Coordinator) isRunning(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -270,7 +283,7 @@ func (c *Coordinator) round(ctx context.Context, jobs map[string]Job) {
 			}
 		}
 	}
-	mine := len(c.Owned())
+	mine := c.runningJobs()
 	replicas := 1 + len(others)
 	lo, extra := len(jobs)/replicas, len(jobs)%replicas
 	hi := lo
