@@ -96,7 +96,9 @@ type printer struct {
 	seen map[string]int
 }
 
-func newPrinter(w io.Writer) *printer { return &printer{out: json.NewEncoder(w), seen: map[string]int{}} }
+func newPrinter(w io.Writer) *printer {
+	return &printer{out: json.NewEncoder(w), seen: map[string]int{}}
+}
 
 func (p *printer) handler(workspace, replica string) sentinel.Handler {
 	return func(_ context.Context, inc sentinel.Incident) error {
