@@ -208,11 +208,10 @@ func TestHostileDaemonKilledAtRandom(t *testing.T) {
 
 	events := make(chan daemonEvent, 64)
 	type child struct {
-		kill    func()
-		afterN  int // kill after this many deliveries (-1: not by count)
-		count   int
-		stderr  *bytes.Buffer
-		stopped bool
+		kill   func()
+		afterN int // kill after this many deliveries (-1: not by count)
+		count  int
+		stderr *bytes.Buffer
 	}
 	runs := 0
 	start := func(slot int, afterN int, afterTime time.Duration) *child {
