@@ -256,7 +256,17 @@ func TestHostileDaemonKilledAtRandom(t *testing.T) {
 	children := []*child{randomRun(0), randomRun(1)}
 	finishing := false
 	for alive := 2; alive > 0; {
-		ev := <-events
+		var ev daemonEvent
+		select {
+		case ev = <-events:
+		case <-time.After(5 * time.Second):
+			// Nothing for a while (everything delivered, the killers wait for deliveries that
+			// no longer come): kill both, so that restarts and new incidents go on.
+			for _, c := range children {
+				c.kill()
+			}
+			continue
+		}
 		c := children[ev.slot]
 		if ev.line == "" { // the child ended: killed, or stopped on its own
 			kills++
@@ -287,10 +297,14 @@ func TestHostileDaemonKilledAtRandom(t *testing.T) {
 		if c.count == c.afterN {
 			c.kill()
 		}
-		if len(counts) == len(want) && kills >= 6 && !finishing {
-			finishing = true
-			for _, other := range children {
-				other.kill()
+		if len(counts) == len(want) && !finishing {
+			if kills >= 6 {
+				finishing = true
+				for _, other := range children {
+					other.kill()
+				}
+			} else {
+				c.kill() // caught up: kill the one delivering, to go on restarting
 			}
 		}
 	}
