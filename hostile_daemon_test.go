@@ -137,9 +137,12 @@ func TestHostileSixtyFourGoroutines(t *testing.T) {
 const daemonChildEnv = "SENTINEL_HOSTILE_DAEMON_CHILD"
 
 type daemonConfig struct {
-	Endpoint, Logs, Checkpoint string
-	PageSize                   int
+	Endpoint, Logs, Checkpoint, Owner string
+	PageSize, SaveEvery               int
 }
+
+// daemonSaveEvery is K for the killed daemons: small, so that the bound is tight.
+const daemonSaveEvery = 25
 
 // TestHostileDaemonChild is the daemon that TestHostileDaemonKilledAtRandom starts and kills;
 // it runs only in that child process. It prints "D <name>" for every delivery and
@@ -162,7 +165,7 @@ func TestHostileDaemonChild(t *testing.T) {
 	require.NoError(t, err)
 	w, err := client.NewIncidentWatcher(&sentinel.WatchOptions{
 		Since: 72 * time.Hour, PageSize: cfg.PageSize, Interval: 5 * time.Millisecond,
-		Checkpoint: sentinel.NewFileCheckpoint(cfg.Checkpoint),
+		Checkpoint: sentinel.NewFileCheckpoint(cfg.Checkpoint), Owner: cfg.Owner, SaveEvery: cfg.SaveEvery,
 		OnPoll: func(s sentinel.WatchStats) {
 			_, _ = fmt.Fprintf(os.Stdout, "P %d %d %v\n", s.Polls, s.Delivered, s.LastError)
 		},
@@ -176,10 +179,17 @@ func TestHostileDaemonChild(t *testing.T) {
 	os.Exit(3)
 }
 
-// TestHostileDaemonKilledAtRandom runs the watcher in a child process with a checkpoint file
-// and kills it (SIGKILL) at random points, after a random number of deliveries or a random
-// time, restarting it each time while new incidents keep arriving, over 5,000 incidents.
-// Every incident is delivered, and each restart re-delivers at most one.
+// daemonEvent is a line from a child daemon, or its end (line "").
+type daemonEvent struct {
+	slot int
+	line string
+}
+
+// TestHostileDaemonKilledAtRandom runs two daemons (child processes) on one checkpoint file at
+// once, as two replicas of a service would, and kills them (SIGKILL) at random points, after
+// a random number of deliveries or a random time, restarting each, while new incidents keep
+// arriving, over 5,000 incidents. One daemon delivers at a time (the file's lock), every
+// incident is delivered, and each kill causes at most K (SaveEvery) re-deliveries.
 func TestHostileDaemonKilledAtRandom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -196,97 +206,152 @@ func TestHostileDaemonKilledAtRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 10))
 	t.Logf("seed %d", seed)
 
-	counts := map[string]int{}
-	restarts := 0
-	settling := false
-	for run := 0; ; run++ {
-		if len(counts) == len(want) && run >= 3 {
-			if settling {
-				break
-			}
-			// A last run after everything was delivered: its first poll re-delivers at most
-			// the incident whose checkpoint the last kill interrupted, and cleans up.
-			settling = true
-			strays, _ := filepath.Glob(path + ".tmp-*")
-			old := time.Now().Add(-2 * time.Minute)
-			for _, s := range strays {
-				require.NoError(t, os.Chtimes(s, old, old))
-			}
-			t.Logf("%d stray temporary files from kills during a save", len(strays))
-		}
-		require.Less(t, run, 200, "no progress: %d of %d delivered", len(counts), len(want))
-		cfg, _ := json.Marshal(daemonConfig{Endpoint: srv.Endpoint(), Logs: srv.URL(), Checkpoint: path, PageSize: 50 + rng.IntN(400)})
+	events := make(chan daemonEvent, 64)
+	type child struct {
+		kill   func()
+		afterN int // kill after this many deliveries (-1: not by count)
+		count  int
+		stderr *bytes.Buffer
+	}
+	runs := 0
+	start := func(slot int, afterN int, afterTime time.Duration) *child {
+		runs++
+		cfg, _ := json.Marshal(daemonConfig{Endpoint: srv.Endpoint(), Logs: srv.URL(), Checkpoint: path,
+			Owner: fmt.Sprintf("daemon-%d-run-%d", slot, runs), PageSize: 50 + rng.IntN(400), SaveEvery: daemonSaveEvery})
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHostileDaemonChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), daemonChildEnv+"="+string(cfg))
 		stdout, err := cmd.StdoutPipe()
 		require.NoError(t, err)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		c := &child{afterN: afterN, stderr: &bytes.Buffer{}}
+		cmd.Stderr = c.stderr
 		require.NoError(t, cmd.Start())
 		var once sync.Once
-		kill := func() { once.Do(func() { _ = cmd.Process.Kill() }) }
-		t.Cleanup(kill)
-
-		// Half the runs die after a random number of deliveries, half after a random time
-		// (which may be before the first poll, or while the checkpoint is written).
-		afterN := -1
-		switch {
-		case settling:
-		case run%2 == 0:
-			afterN = 1 + rng.IntN(900)
-		default:
-			timer := time.AfterFunc(time.Duration(rng.IntN(400))*time.Millisecond, kill)
-			defer timer.Stop()
+		c.kill = func() { once.Do(func() { _ = cmd.Process.Kill() }) }
+		t.Cleanup(c.kill)
+		if afterTime > 0 {
+			timer := time.AfterFunc(afterTime, c.kill)
+			t.Cleanup(func() { timer.Stop() })
 		}
-		delivered, dups := 0, 0
-		var other []string
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			name, ok := strings.CutPrefix(sc.Text(), "D ")
-			if !ok {
-				if settling && strings.HasPrefix(sc.Text(), "P ") {
-					kill() // one complete poll
-				}
-				other = append(other, sc.Text())
-				continue
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				events <- daemonEvent{slot, sc.Text()}
 			}
-			require.True(t, want[name], "delivered an unknown incident %q", name)
+			_ = cmd.Wait()
+			events <- daemonEvent{slot, ""}
+		}()
+		return c
+	}
+	// Half the runs die after a random number of deliveries, half after a random time (which
+	// may be before the first poll, or while the checkpoint is written).
+	randomRun := func(slot int) *child {
+		if rng.IntN(2) == 0 {
+			return start(slot, 1+rng.IntN(900), 0)
+		}
+		return start(slot, -1, time.Duration(rng.IntN(400))*time.Millisecond)
+	}
+
+	counts := map[string]int{}
+	kills, dups := 0, 0
+	children := []*child{randomRun(0), randomRun(1)}
+	finishing := false
+	for alive := 2; alive > 0; {
+		var ev daemonEvent
+		select {
+		case ev = <-events:
+		case <-time.After(5 * time.Second):
+			// Nothing for a while (everything delivered, the killers wait for deliveries that
+			// no longer come): kill both, so that restarts and new incidents go on.
+			for _, c := range children {
+				c.kill()
+			}
+			continue
+		}
+		c := children[ev.slot]
+		if ev.line == "" { // the child ended: killed, or stopped on its own
+			kills++
+			alive--
+			require.Less(t, kills, 400, "no progress: %d of %d delivered", len(counts), len(want))
+			if !finishing {
+				if kills < 12 { // new incidents keep arriving between restarts, for a while
+					for _, n := range srv.SeedIncidents(25) {
+						want[n] = true
+					}
+				}
+				children[ev.slot] = randomRun(ev.slot)
+				alive++
+			}
+			continue
+		}
+		name, ok := strings.CutPrefix(ev.line, "D ")
+		if !ok {
+			assert.False(t, strings.HasPrefix(ev.line, "E "), "the daemon stopped on its own: %s\n%s", ev.line, c.stderr.String())
+			continue
+		}
+		require.True(t, want[name], "delivered an unknown incident %q", name)
+		if counts[name] > 0 {
+			dups++
+		}
+		counts[name]++
+		c.count++
+		if c.count == c.afterN {
+			c.kill()
+		}
+		if len(counts) == len(want) && !finishing {
+			if kills >= 6 {
+				finishing = true
+				for _, other := range children {
+					other.kill()
+				}
+			} else {
+				c.kill() // caught up: kill the one delivering, to go on restarting
+			}
+		}
+	}
+	assert.LessOrEqual(t, dups, daemonSaveEvery*kills, "at most K re-deliveries per kill")
+
+	// A last run after everything was delivered: its first poll re-delivers at most the K
+	// incidents whose checkpoint the last kill interrupted, and cleans up.
+	strays, _ := filepath.Glob(path + ".tmp-*")
+	old := time.Now().Add(-2 * time.Minute)
+	for _, s := range strays {
+		require.NoError(t, os.Chtimes(s, old, old))
+	}
+	t.Logf("%d stray temporary files from kills during a save", len(strays))
+	last := start(0, -1, 0)
+	children[0] = last
+	for ev := range events {
+		if ev.line == "" {
+			break
+		}
+		if name, ok := strings.CutPrefix(ev.line, "D "); ok {
+			require.True(t, want[name])
 			if counts[name] > 0 {
 				dups++
 			}
 			counts[name]++
-			delivered++
-			if delivered == afterN || (!settling && len(counts) == len(want)) {
-				kill()
-			}
-		}
-		_ = cmd.Wait()
-		restarts++
-		assert.LessOrEqual(t, dups, 1, "run %d re-delivered %d incidents", run, dups)
-		for _, line := range other {
-			assert.False(t, strings.HasPrefix(line, "E "), "the daemon stopped on its own: %s\n%s", line, stderr.String())
-		}
-		// New incidents keep arriving between restarts, for a while.
-		if run < 8 && !settling {
-			for _, n := range srv.SeedIncidents(25) {
-				want[n] = true
-			}
+		} else if strings.HasPrefix(ev.line, "P ") {
+			last.kill() // one complete poll
 		}
 	}
+	kills++
 
 	totalDups := 0
 	for name := range want {
 		require.GreaterOrEqual(t, counts[name], 1, "incident %s was never delivered", name)
 		totalDups += counts[name] - 1
 	}
-	assert.LessOrEqual(t, totalDups, restarts, "at most one duplicate per restart")
-	cp, ok, err := sentinel.NewFileCheckpoint(path).Load(context.Background())
+	assert.LessOrEqual(t, totalDups, daemonSaveEvery*kills, "at most K duplicates per kill")
+	store := sentinel.NewFileCheckpoint(path)
+	rec, ok, err := store.Load(context.Background(), "sentinel/00000000-1111-2222-3333-444444444444/soc-rg/soc-workspace/new")
 	require.NoError(t, err, "the checkpoint survived every kill")
 	require.True(t, ok)
+	var cp sentinel.Checkpoint
+	require.NoError(t, json.Unmarshal(rec.Cursor, &cp))
 	assert.Equal(t, int64(len(want)), cp.Number)
-	strays, _ := filepath.Glob(path + ".tmp-*")
+	strays, _ = filepath.Glob(path + ".tmp-*")
 	assert.Empty(t, strays, "the restart removed the temporary files of interrupted saves")
-	t.Logf("%d incidents, %d restarts, %d duplicates", len(want), restarts, totalDups)
+	t.Logf("%d incidents, %d daemon runs ended by kills, %d duplicates (K=%d)", len(want), kills, totalDups, daemonSaveEvery)
 }
 
 // TestHostileCheckpointCleansUpAfterKilledSaves: a kill between creating a save's temporary
@@ -296,7 +361,8 @@ func TestHostileCheckpointCleansUpAfterKilledSaves(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "watch[1].checkpoint") // glob metacharacters in the name
 	store := sentinel.NewFileCheckpoint(path)
-	require.NoError(t, store.Save(context.Background(), sentinel.Checkpoint{Workspace: "s/r/w", Number: 7, Time: time.Now().UTC()}))
+	_, err := store.Save(context.Background(), sentinel.CheckpointRecord{Key: "s/r/w", Cursor: []byte(`{"number":7}`)})
+	require.NoError(t, err)
 	stale := path + ".tmp-123456"
 	fresh := path + ".tmp-654321"
 	other := filepath.Join(dir, "other.checkpoint.tmp-1")
@@ -307,10 +373,10 @@ func TestHostileCheckpointCleansUpAfterKilledSaves(t *testing.T) {
 	for _, f := range []string{stale, other} {
 		require.NoError(t, os.Chtimes(f, old, old))
 	}
-	cp, ok, err := store.Load(context.Background())
+	rec, ok, err := store.Load(context.Background(), "s/r/w")
 	require.NoError(t, err)
 	require.True(t, ok)
-	assert.Equal(t, int64(7), cp.Number)
+	assert.JSONEq(t, `{"number":7}`, string(rec.Cursor))
 	assert.NoFileExists(t, stale)
 	assert.FileExists(t, fresh)
 	assert.FileExists(t, other)
