@@ -444,7 +444,7 @@ func decodeAlertRule(dec *jsontext.Decoder, out *AlertRule) error {
 // UnmarshalAlertRule decodes one rule in the service's wire form into the type of its kind.
 func UnmarshalAlertRule(data []byte) (AlertRule, error) {
 	var r AlertRule
-	err := json.Unmarshal(data, &kinded[AlertRule]{&r, newAlertRule, unknownAlertRule}, decodeOptions)
+	err := json.Unmarshal(data, &legacyKinded[AlertRule]{&r, newAlertRule, unknownAlertRule}, decodeOptions)
 	return r, err
 }
 
@@ -611,7 +611,7 @@ func (c *Client) GetAlertRule(ctx context.Context, ruleID string, _ *GetAlertRul
 	}
 	var out AlertRule
 	err := c.call(ctx, &request{op: "Client.GetAlertRule", method: http.MethodGet, path: c.path("alertRules", ruleID)},
-		&kinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
+		&legacyKinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
 	return out, err
 }
 
@@ -637,7 +637,7 @@ func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rul
 	}
 	var out AlertRule
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateAlertRule", method: http.MethodPut, path: c.path("alertRules", ruleID), body: rule, ok: okPut},
-		&kinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
+		&legacyKinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
 	return out, err
 }
 
@@ -1046,7 +1046,7 @@ func (c *Client) GetAlertRuleTemplate(ctx context.Context, templateID string, _ 
 	}
 	var out AlertRuleTemplate
 	err := c.call(ctx, &request{op: "Client.GetAlertRuleTemplate", method: http.MethodGet, path: c.path("alertRuleTemplates", templateID)},
-		&kinded[AlertRuleTemplate]{&out, newAlertRuleTemplate, unknownAlertRuleTemplate})
+		&legacyKinded[AlertRuleTemplate]{&out, newAlertRuleTemplate, unknownAlertRuleTemplate})
 	return out, err
 }
 

@@ -459,7 +459,7 @@ func (d UnknownDataConnector) MarshalJSON() ([]byte, error) { return json.Marsha
 // the wire form.
 func UnmarshalDataConnector(data []byte) (DataConnector, error) {
 	var d DataConnector
-	err := json.Unmarshal(data, &kinded[DataConnector]{&d, newDataConnector, unknownDataConnector}, decodeOptions)
+	err := json.Unmarshal(data, &legacyKinded[DataConnector]{&d, newDataConnector, unknownDataConnector}, decodeOptions)
 	return d, err
 }
 
@@ -614,7 +614,7 @@ func (c *Client) GetDataConnector(ctx context.Context, connectorID string, _ *Ge
 	}
 	var out DataConnector
 	err := c.call(ctx, &request{op: "Client.GetDataConnector", method: http.MethodGet, path: c.path("dataConnectors", connectorID)},
-		&kinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
+		&legacyKinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
 	return out, err
 }
 
@@ -640,7 +640,7 @@ func (c *Client) CreateOrUpdateDataConnector(ctx context.Context, connectorID st
 	}
 	var out DataConnector
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateDataConnector", method: http.MethodPut, path: c.path("dataConnectors", connectorID), body: connector, ok: okPut},
-		&kinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
+		&legacyKinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
 	return out, err
 }
 

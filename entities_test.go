@@ -467,7 +467,7 @@ func TestListEntities(t *testing.T) {
 
 	// Deleting the incident deletes its entities: a new incident with its ID has none.
 	require.NoError(t, env.client.DeleteIncident(ctx, inc, nil))
-	_, err = env.client.CreateIncident(ctx, sentinel.Incident{Title: "again", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: inc})
+	_, err = env.client.CreateIncident(ctx, sentinel.IncidentProperties{Title: "again", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: inc})
 	require.NoError(t, err)
 	again, err := env.client.ListEntities(ctx, inc, nil)
 	require.NoError(t, err)

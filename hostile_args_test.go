@@ -48,7 +48,7 @@ type childOp struct {
 // childParents.
 func childOps() map[string]childOp {
 	const inc, wl, rule = "inc-1", "wl-1", "rule-1"
-	task := sentinel.IncidentTask{Title: "Reset the password"}
+	task := sentinel.IncidentTaskProperties{Title: "Reset the password"}
 	app := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser"
 	action := sentinel.AlertRuleAction{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s"}
 	bookmark := sentinel.Bookmark{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}
@@ -346,7 +346,7 @@ func childOps() map[string]childOp {
 func childParents(t *testing.T, env *testEnv) {
 	t.Helper()
 	ctx := context.Background()
-	_, err := env.client.CreateOrUpdateIncident(ctx, "inc-1", sentinel.Incident{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, nil)
+	_, err := env.client.CreateOrUpdateIncident(ctx, "inc-1", sentinel.Incident{IncidentProperties: sentinel.IncidentProperties{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}}, nil)
 	require.NoError(t, err)
 	w := vipWatchlist()
 	w.RawContent = ""

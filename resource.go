@@ -93,41 +93,6 @@ func encodeResource[P any](enc *jsontext.Encoder, p *P, h header, kind string) e
 	return json.MarshalEncode(enc, &w, encodeOptions)
 }
 
-// kindOf returns the "kind" member of the JSON object raw ("" when absent or null).
-func kindOf(raw []byte) (string, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return "", err
-	}
-	if tok.Kind() != '{' {
-		return "", fmt.Errorf("expected a JSON object, got %s", tok.Kind())
-	}
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return "", err
-		}
-		if name.String() == "kind" {
-			v, err := dec.ReadToken()
-			if err != nil {
-				return "", err
-			}
-			switch v.Kind() {
-			case '"':
-				return v.String(), nil
-			case 'n':
-				return "", nil
-			}
-			return "", fmt.Errorf("kind is not a string")
-		}
-		if err := dec.SkipValue(); err != nil {
-			return "", err
-		}
-	}
-	return "", nil
-}
-
 // decodeKinded decodes one polymorphic resource: it reads the whole value, looks at its kind
 // and decodes it into the model newKind returns, or keeps it raw with unknown when newKind
 // returns the zero T (a kind this SDK does not type).
@@ -153,20 +118,20 @@ func decodeKinded[T comparable](dec *jsontext.Decoder, out *T, newKind func(kind
 	return nil
 }
 
-// kinded adapts decodeKinded to c.call, which decodes into a value with UnmarshalJSONFrom.
-type kinded[T comparable] struct {
+// legacyKinded adapts decodeKinded to c.call, which decodes into a value with UnmarshalJSONFrom.
+type legacyKinded[T comparable] struct {
 	out     *T
 	newKind func(kind string) T
 	unknown func(raw []byte) (T, error)
 }
 
 // reset sets the target to its zero value; c.call resets it when the call fails.
-func (k kinded[T]) reset() {
+func (k legacyKinded[T]) reset() {
 	var zero T
 	*k.out = zero
 }
 
-func (k kinded[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+func (k legacyKinded[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return decodeKinded(dec, k.out, k.newKind, k.unknown)
 }
 
@@ -211,52 +176,6 @@ func encodeRaw(enc *jsontext.Encoder, raw []byte, etag string) error {
 	return enc.WriteValue(raw)
 }
 
-// setMember returns the JSON object raw with its top-level member name set to value,
-// keeping the bytes and order of every other member; a new member goes last.
-func setMember(raw []byte, name string, value jsontext.Value) ([]byte, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, fmt.Errorf("expected a JSON object")
-	}
-	out := []byte{'{'}
-	found := false
-	for dec.PeekKind() == '"' {
-		n, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		rawName := bytes.Clone(n)
-		v, err := dec.ReadValue()
-		if err != nil {
-			return nil, err
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, rawName...)
-		out = append(out, ':')
-		var s string
-		if json.Unmarshal(rawName, &s) == nil && s == name {
-			out = append(out, value...)
-			found = true
-		} else {
-			out = append(out, v...)
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, err
-	}
-	if !found {
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out, _ = jsontext.AppendQuote(out, name)
-		out = append(out, ':')
-		out = append(out, value...)
-	}
-	return append(out, '}'), nil
-}
-
 // checkEnum reports an *ArgumentError when v is set but not one of known, or when it is
 // required and empty.
 func checkEnum[T ~string](name string, v T, required bool, known ...T) error {
@@ -297,10 +216,6 @@ func checkDuration(name string, d, lo, hi time.Duration) error {
 	return nil
 }
 
-// NewID returns a new random GUID, for the IDs the caller chooses: rule, action, bookmark
-// and watchlist item IDs.
-func NewID() string { return newGUID() }
-
 // UserInfo is the user who created or last changed a resource, as the service records it.
 type UserInfo struct {
 	ObjectID string `json:"objectId,omitzero"`
@@ -325,4 +240,17 @@ func checkIDs(pairs ...string) error {
 		}
 	}
 	return nil
+}
+
+// unknownMembers splits a JSON object of unknown members (legacy form).
+func unknownMembers(v jsontext.Value) map[string][]byte {
+	m := UnknownMembers(v)
+	if m == nil {
+		return nil
+	}
+	out := make(map[string][]byte, len(m))
+	for k, x := range m {
+		out[k] = []byte(x)
+	}
+	return out
 }
