@@ -529,7 +529,6 @@ func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []s
 	return c.UpdateIncident(ctx, id, IncidentUpdate{RemoveLabels: labels}, opts)
 }
 
-
 // IncidentFilter builds an OData $filter for ListIncidents without hand-written OData. Each
 // method returns a new filter with one more condition; all conditions must hold. String
 // renders it, with values quoted and escaped. The zero value matches everything.

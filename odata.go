@@ -30,4 +30,3 @@ func ODataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''"
 
 // ODataTime formats t as an OData date-time literal in UTC.
 func ODataTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
