@@ -32,9 +32,9 @@ func init() {
 		jsontext.PreserveRawStrings(true),
 		jsontext.AllowInvalidUTF8(true),
 		jsontext.AllowDuplicateNames(true),
-		json.WithMarshalers(json.JoinMarshalers(
-			json.MarshalToFunc(marshalTime), json.MarshalToFunc(marshalDuration), json.MarshalToFunc(marshalKinded),
-		)),
+		json.WithMarshalers(json.JoinMarshalers(append([]*json.Marshalers{
+			json.MarshalToFunc(marshalTime), json.MarshalToFunc(marshalDuration),
+		}, familyMarshalers...)...)),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -112,7 +113,7 @@ func (u *Unknown[K]) Decode(v any) error { return UnmarshalJSON(u.Raw, v) }
 // MarshalJSONTo writes Raw, with its etag replaced by Etag when they differ.
 func (u Unknown[K]) MarshalJSONTo(enc *jsontext.Encoder) error {
 	if len(bytes.TrimSpace(u.Raw)) == 0 {
-		return fmt.Errorf("sentinel: an unknown %s has no JSON", kindTypeName[K]())
+		return fmt.Errorf("sentinel: an unknown %s has no JSON", familyOf[K]().name)
 	}
 	raw := u.Raw
 	var env struct {
@@ -142,23 +143,29 @@ func (u *Unknown[K]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 
 func (u *Unknown[K]) set(raw jsontext.Value) error {
 	*u = Unknown[K]{Raw: raw}
+	info := familyOf[K]()
 	if raw.Kind() != '{' {
-		return fmt.Errorf("sentinel: an %s must be a JSON object, got a JSON %s", kindTypeName[K](), raw.Kind())
+		return fmt.Errorf("sentinel: an %s must be a JSON object, got a JSON %s", info.name, raw.Kind())
 	}
 	var env struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 		Type string `json:"type"`
-		Kind string `json:"kind"`
 		Etag string `json:"etag"`
 	}
 	if err := json.Unmarshal(raw, &env, decodeOptions); err != nil {
-		u.decodeErr = fmt.Errorf("sentinel: reading the envelope of an unknown %s: %w", kindTypeName[K](), err)
+		u.decodeErr = fmt.Errorf("sentinel: reading the envelope of an unknown %s: %w", info.name, err)
 		return nil
 	}
-	u.ID, u.Name, u.Type, u.Resource.Kind, u.Etag = env.ID, env.Name, env.Type, env.Kind, env.Etag
-	if env.Kind == "" {
-		u.decodeErr = fmt.Errorf(`sentinel: the %s has no "kind"`, kindTypeName[K]())
+	u.ID, u.Name, u.Type, u.Etag = env.ID, env.Name, env.Type, env.Etag
+	kind, err := discriminatorOf(raw, info.member)
+	if err != nil {
+		u.decodeErr = fmt.Errorf("sentinel: reading the %q of an unknown %s: %w", info.member, info.name, err)
+		return nil
+	}
+	u.Resource.Kind = kind
+	if kind == "" {
+		u.decodeErr = fmt.Errorf("sentinel: the %s has no %q", info.name, info.member)
 	}
 	return nil
 }
@@ -168,67 +175,117 @@ func (u *Unknown[K]) validate() error {
 	if u.Raw.Kind() != '{' || !u.Raw.IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
 		return argError("Unknown.Raw", "is not a JSON object")
 	}
-	k, err := kindOf(u.Raw)
+	member := familyOf[K]().member
+	k, err := discriminatorOf(u.Raw, member)
 	if err != nil || k == "" {
-		return argError("Unknown.Raw", "has no kind")
+		return argError("Unknown.Raw", "has no %q", member)
 	}
 	return nil
 }
 
-// kindTypeName names K in messages: "EntityKind" becomes "entity".
-func kindTypeName[K any]() string {
-	switch reflect.TypeFor[K]().Name() {
-	case "EntityKind":
-		return "entity"
-	case "AlertRuleKind":
-		return "analytics rule"
-	case "DataConnectorKind":
-		return "data connector"
-	}
-	return "resource"
-}
+// familyInfo is what Unknown[K] needs to know of its family: the discriminator member and
+// a name for messages.
+type familyInfo struct{ member, name string }
 
-// kinded is what every member of a polymorphic family has.
-type kinded interface {
-	Envelope() *Resource
+// familyOf returns the registration of the family whose kinds are K.
+func familyOf[K any]() familyInfo {
+	familiesMu.Lock()
+	defer familiesMu.Unlock()
+	if info, ok := familyInfos[reflect.TypeFor[K]()]; ok {
+		return info
+	}
+	return familyInfo{member: "kind", name: "resource"}
 }
 
 // A family is the kind registry of one polymorphic family: the struct of each typed kind,
 // and Unknown[K] for the rest. It decodes a member of the family (a value of interface type
-// I) into the struct of its kind, wherever I appears: in a list, a response, a field.
-type family[K ~string, I kinded] struct {
+// I) into the struct of its kind, wherever I appears: in a list, a response, a field; and it
+// writes the kind of a typed kind built in Go when it is encoded.
+type family[K ~string, I interface{ Kind() K }] struct {
+	familyInfo
 	kinds map[K]func() I
 	// lenient families decode what fits: a member whose value does not fit its typed field
 	// leaves that field zero and is reported by DecodeError, instead of failing the value.
 	lenient bool
 }
 
+// kindField is where a typed kind keeps its discriminator: the field's index and its value.
+type kindField struct {
+	kind  string
+	index []int
+}
+
 var (
-	familiesMu sync.Mutex
-	// typedKinds maps each typed kind's Go type (*ScheduledAlertRule) to its wire kind.
-	typedKinds = map[reflect.Type]string{}
-	// familyUnmarshalers decode the family interfaces; decodeOptions includes them.
+	familiesMu  sync.Mutex
+	familyInfos = map[reflect.Type]familyInfo{}
+	// typedKinds maps each typed kind's Go type (*ScheduledAlertRule) to its discriminator.
+	typedKinds = map[reflect.Type]kindField{}
+	// familyUnmarshalers and familyMarshalers are the families' codecs; decodeOptions and
+	// encodeOptions include them.
 	familyUnmarshalers []*json.Unmarshalers
+	familyMarshalers   []*json.Marshalers
 )
 
-// newFamily registers a polymorphic family with the constructors of its typed kinds.
-func newFamily[K ~string, I interface {
-	kinded
-	Kind() K
-}](lenient bool, kinds ...func() I) *family[K, I] {
-	f := &family[K, I]{kinds: make(map[K]func() I, len(kinds)), lenient: lenient}
+// newFamily registers an ARM polymorphic family, whose discriminator is the top-level
+// "kind", with the constructors of its typed kinds.
+func newFamily[K ~string, I interface{ Kind() K }](lenient bool, kinds ...func() I) *family[K, I] {
+	name := "resource"
+	switch reflect.TypeFor[K]().Name() {
+	case "EntityKind":
+		name = "entity"
+	case "AlertRuleKind":
+		name = "analytics rule"
+	case "DataConnectorKind":
+		name = "data connector"
+	}
+	return newFamilyOn[K, I]("kind", name, lenient, kinds...)
+}
+
+// newFamilyOn registers a polymorphic family whose discriminator is the member named member
+// (such as "conditionType" or "@odata.type"); name names the family in messages. Each typed
+// kind must have a string field tagged with member (Resource.Kind for "kind").
+func newFamilyOn[K ~string, I interface{ Kind() K }](member, name string, lenient bool, kinds ...func() I) *family[K, I] {
+	f := &family[K, I]{familyInfo: familyInfo{member: member, name: name}, kinds: make(map[K]func() I, len(kinds)), lenient: lenient}
 	familiesMu.Lock()
 	defer familiesMu.Unlock()
 	for _, k := range kinds {
 		v := k()
+		t := reflect.TypeOf(v)
+		index := fieldTagged(t.Elem(), member)
+		if index == nil {
+			panic(fmt.Sprintf("sentinel: %s has no field for %q", t, member))
+		}
 		f.kinds[v.Kind()] = k
-		typedKinds[reflect.TypeOf(v)] = string(v.Kind())
+		typedKinds[t] = kindField{kind: string(v.Kind()), index: index}
 	}
 	if _, ok := any(&Unknown[K]{}).(I); !ok {
 		panic(fmt.Sprintf("sentinel: Unknown[%s] does not implement %s", reflect.TypeFor[K](), reflect.TypeFor[I]()))
 	}
+	familyInfos[reflect.TypeFor[K]()] = f.familyInfo
 	familyUnmarshalers = append(familyUnmarshalers, json.UnmarshalFromFunc(f.decodeInto))
+	familyMarshalers = append(familyMarshalers, json.MarshalToFunc(func(enc *jsontext.Encoder, v I) error {
+		return marshalKinded(enc, v)
+	}))
 	return f
+}
+
+// fieldTagged returns the index of the string field of struct t whose JSON name is name,
+// looking into embedded structs without a JSON name; nil when there is none.
+func fieldTagged(t reflect.Type, name string) []int {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if sf.Anonymous && tag == "" && sf.Type.Kind() == reflect.Struct {
+			if sub := fieldTagged(sf.Type, name); sub != nil {
+				return append([]int{i}, sub...)
+			}
+			continue
+		}
+		if tag == name && sf.Type.Kind() == reflect.String {
+			return []int{i}
+		}
+	}
+	return nil
 }
 
 // decodeInto decodes one member of the family into *out: null leaves it nil.
@@ -254,7 +311,7 @@ func (f *family[K, I]) decode(raw jsontext.Value) (I, error) {
 	if raw.Kind() != '{' {
 		return zero, fmt.Errorf("expected a JSON object, got a JSON %s", raw.Kind())
 	}
-	kind, err := kindOf(raw)
+	kind, err := discriminatorOf(raw, f.member)
 	if err != nil {
 		return zero, err
 	}
@@ -271,10 +328,12 @@ func (f *family[K, I]) decode(raw jsontext.Value) (I, error) {
 	if err != nil && f.lenient {
 		v = ctor()
 		err = decodeLenient(raw, v)
-		env := v.Envelope()
-		env.decodeErr = fmt.Errorf("sentinel: %s %s %q: %w", kind, kindTypeName[K](), firstNonEmpty(env.Name, env.ID), err)
-		env.raw = raw.Clone()
-		err = nil
+		if e, ok := any(v).(interface{ Envelope() *Resource }); ok {
+			env := e.Envelope()
+			env.decodeErr = fmt.Errorf("sentinel: %s %s %q: %w", kind, f.name, firstNonEmpty(env.Name, env.ID), err)
+			env.raw = raw.Clone()
+			err = nil
+		}
 	}
 	if err != nil {
 		return zero, err
@@ -337,31 +396,40 @@ func eachMember(obj jsontext.Value, fn func(name, member jsontext.Value)) error 
 	return err
 }
 
-// marshalKinded is the encoder of every model: a typed kind built in Go gets its kind
-// written, and an entity decoded leniently is written as received. Everything else is
-// encoded from its struct tags.
-func marshalKinded(enc *jsontext.Encoder, v kinded) error {
-	env := v.Envelope()
-	if env.raw != nil {
-		return enc.WriteValue(env.raw)
+// marshalKinded encodes a member of a family: an entity decoded leniently is written as
+// received, and a typed kind built in Go gets its kind written. Everything else is encoded
+// from its struct tags (errors.ErrUnsupported hands it back to them).
+func marshalKinded(enc *jsontext.Encoder, v any) error {
+	if e, ok := v.(interface{ Envelope() *Resource }); ok && e.Envelope().raw != nil {
+		return enc.WriteValue(e.Envelope().raw)
 	}
 	t := reflect.TypeOf(v)
-	kind, ok := typedKinds[t]
-	if !ok || env.Kind == kind {
-		return errors.ErrUnsupported // encode from the struct tags
+	familiesMu.Lock()
+	info, ok := typedKinds[t]
+	familiesMu.Unlock()
+	if !ok || t.Kind() != reflect.Pointer {
+		return errors.ErrUnsupported
 	}
-	if env.Kind != "" {
-		return fmt.Errorf("sentinel: a %s cannot have kind %q", t.Elem().Name(), env.Kind)
+	field := reflect.ValueOf(v).Elem().FieldByIndex(info.index)
+	switch field.String() {
+	case info.kind:
+		return errors.ErrUnsupported
+	case "":
+	default:
+		return fmt.Errorf("sentinel: a %s cannot have kind %q", t.Elem().Name(), field.String())
 	}
 	cp := reflect.New(t.Elem())
 	cp.Elem().Set(reflect.ValueOf(v).Elem())
-	k := cp.Interface().(kinded)
-	k.Envelope().Kind = kind
-	return json.MarshalEncode(enc, k)
+	cp.Elem().FieldByIndex(info.index).SetString(info.kind)
+	return json.MarshalEncode(enc, cp.Interface())
 }
 
 // kindOf returns the "kind" member of the JSON object raw ("" when absent or null).
-func kindOf(raw []byte) (string, error) {
+func kindOf(raw []byte) (string, error) { return discriminatorOf(raw, "kind") }
+
+// discriminatorOf returns the member named member (the discriminator) of the JSON object raw
+// ("" when absent or null).
+func discriminatorOf(raw []byte, member string) (string, error) {
 	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
 	tok, err := dec.ReadToken()
 	if err != nil {
@@ -375,7 +443,7 @@ func kindOf(raw []byte) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if name.String() == "kind" {
+		if name.String() == member {
 			v, err := dec.ReadToken()
 			if err != nil {
 				return "", err
@@ -386,7 +454,7 @@ func kindOf(raw []byte) (string, error) {
 			case 'n':
 				return "", nil
 			}
-			return "", errors.New(`"kind" is not a string`)
+			return "", fmt.Errorf("%q is not a string", member)
 		}
 		if err := dec.SkipValue(); err != nil {
 			return "", err
