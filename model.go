@@ -116,6 +116,9 @@ func (u Unknown[K]) MarshalJSONTo(enc *jsontext.Encoder) error {
 		return fmt.Errorf("sentinel: an unknown %s has no JSON", familyOf[K]().name)
 	}
 	raw := u.Raw
+	if raw.Kind() != '{' { // a member of a lenient family that is not an object
+		return enc.WriteValue(raw)
+	}
 	var env struct {
 		Etag string `json:"etag"`
 	}
@@ -288,7 +291,8 @@ func fieldTagged(t reflect.Type, name string) []int {
 	return nil
 }
 
-// decodeInto decodes one member of the family into *out: null leaves it nil.
+// decodeInto decodes one member of the family into *out: null leaves it nil, except in a
+// lenient family (see decode).
 func (f *family[K, I]) decodeInto(dec *jsontext.Decoder, out *I) error {
 	raw, err := dec.ReadValue()
 	if err != nil {
@@ -302,20 +306,28 @@ func (f *family[K, I]) decodeInto(dec *jsontext.Decoder, out *I) error {
 	return nil
 }
 
-// decode decodes raw, which it does not keep, into the struct of its kind.
+// decode decodes raw, which it does not keep, into the struct of its kind. In a lenient
+// family, a value that is not an object (null included) or whose kind is not a string is an
+// Unknown[K] that keeps it, with DecodeError saying why, so that one odd member of a list
+// neither fails the list nor leaves a nil in it.
 func (f *family[K, I]) decode(raw jsontext.Value) (I, error) {
 	var zero I
-	if raw.Kind() == 'n' {
-		return zero, nil
-	}
 	if raw.Kind() != '{' {
+		if f.lenient {
+			u := &Unknown[K]{Raw: raw.Clone()}
+			u.decodeErr = fmt.Errorf("sentinel: an %s must be a JSON object, got a JSON %s", f.name, raw.Kind())
+			return any(u).(I), nil
+		}
+		if raw.Kind() == 'n' {
+			return zero, nil
+		}
 		return zero, fmt.Errorf("expected a JSON object, got a JSON %s", raw.Kind())
 	}
 	kind, err := discriminatorOf(raw, f.member)
-	if err != nil {
+	if err != nil && !f.lenient {
 		return zero, err
 	}
-	ctor := f.kinds[K(kind)]
+	ctor := f.kinds[K(kind)] // nil when the kind is unreadable: Unknown[K] reports it
 	if ctor == nil {
 		u := &Unknown[K]{}
 		if err := u.set(raw.Clone()); err != nil {
@@ -428,9 +440,10 @@ func marshalKinded(enc *jsontext.Encoder, v any) error {
 func kindOf(raw []byte) (string, error) { return discriminatorOf(raw, "kind") }
 
 // discriminatorOf returns the member named member (the discriminator) of the JSON object raw
-// ("" when absent or null).
+// ("" when absent or null). When the member appears more than once, the last one counts, as
+// it does when the object is decoded.
 func discriminatorOf(raw []byte, member string) (string, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), decodeOptions)
+	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), decodeOptions) // a Buffer is read without a copy
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return "", err
@@ -438,29 +451,42 @@ func discriminatorOf(raw []byte, member string) (string, error) {
 	if tok.Kind() != '{' {
 		return "", fmt.Errorf("expected a JSON object, got a JSON %s", tok.Kind())
 	}
+	kind := ""
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
+		name, err := dec.ReadValue()
 		if err != nil {
 			return "", err
 		}
-		if name.String() == member {
-			v, err := dec.ReadToken()
-			if err != nil {
+		if !isName(name, member) {
+			if err := dec.SkipValue(); err != nil {
 				return "", err
 			}
-			switch v.Kind() {
-			case '"':
-				return v.String(), nil
-			case 'n':
-				return "", nil
-			}
-			return "", fmt.Errorf("%q is not a string", member)
+			continue
 		}
-		if err := dec.SkipValue(); err != nil {
+		v, err := dec.ReadToken()
+		if err != nil {
 			return "", err
 		}
+		switch v.Kind() {
+		case '"':
+			kind = v.String()
+		case 'n':
+			kind = ""
+		default:
+			return "", fmt.Errorf("%q is not a string", member)
+		}
 	}
-	return "", nil
+	return kind, nil
+}
+
+// isName reports whether the quoted JSON string quoted is name, without allocating unless it
+// has escapes.
+func isName(quoted jsontext.Value, name string) bool {
+	if bytes.IndexByte(quoted, '\\') < 0 {
+		return len(quoted) == len(name)+2 && string(quoted[1:len(quoted)-1]) == name
+	}
+	s, err := jsontext.AppendUnquote(nil, quoted)
+	return err == nil && string(s) == name
 }
 
 // setMember returns the JSON object raw with its top-level member name set to value,
