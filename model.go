@@ -443,7 +443,9 @@ func kindOf(raw []byte) (string, error) { return discriminatorOf(raw, "kind") }
 // ("" when absent or null). When the member appears more than once, the last one counts, as
 // it does when the object is decoded.
 func discriminatorOf(raw []byte, member string) (string, error) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(raw), decodeOptions) // a Buffer is read without a copy
+	s := scanners.Get().(*scanner)
+	defer s.put()
+	dec := s.reset(raw)
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return "", err
@@ -477,6 +479,30 @@ func discriminatorOf(raw []byte, member string) (string, error) {
 		}
 	}
 	return kind, nil
+}
+
+// A scanner reads a JSON value in memory. discriminatorOf runs for every member of a family
+// decoded, so its decoders are pooled: a new one would be garbage of about 500 bytes each.
+type scanner struct {
+	buf bytes.Buffer
+	dec jsontext.Decoder
+}
+
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
+
+// reset returns s's decoder reading raw, which it does not copy (a bytes.Buffer is read in
+// place).
+func (s *scanner) reset(raw []byte) *jsontext.Decoder {
+	s.buf = *bytes.NewBuffer(raw)
+	s.dec.Reset(&s.buf, decodeOptions)
+	return &s.dec
+}
+
+// put drops s's reference to the value it read and returns it to the pool.
+func (s *scanner) put() {
+	s.buf = bytes.Buffer{}
+	s.dec.Reset(&s.buf)
+	scanners.Put(s)
 }
 
 // isName reports whether the quoted JSON string quoted is name, without allocating unless it
