@@ -257,7 +257,6 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 			assert.NoError(t, acc.DecodeError())
 			assert.Equal(t, "alice@contoso.com", acc.UPN())
 			assert.Equal(t, tt.depth, depthOf(acc.AdditionalData["deep"]))
-			assert.Equal(t, account(tt.deep), string(acc.Raw()))
 
 			require.Len(t, alerts, 1)
 			assert.Equal(t, "Deep", alerts[0].DisplayName)
@@ -267,12 +266,10 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 			assert.Len(t, details.Enriched, 3)
 
 			// They are written back as read.
-			b, err := json.Marshal(ents)
+			assert.JSONEq(t, account(tt.deep), string(marshal(t, acc)))
+			assert.JSONEq(t, alert(tt.deep), string(marshal(t, alerts[0])))
+			_, err := sentinel.MarshalJSON(ents)
 			require.NoError(t, err)
-			assert.Contains(t, string(b), account(tt.deep))
-			b, err = json.Marshal(alerts[0])
-			require.NoError(t, err)
-			assert.Equal(t, alert(tt.deep), string(b))
 		})
 	}
 }

@@ -3,6 +3,7 @@ package sentinel_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -35,6 +36,72 @@ var losslessCases = []struct {
 	{"testdata/comments/get.json", func() any { return new(sentinel.IncidentComment) }},
 	{"testdata/tasks/get.json", func() any { return new(sentinel.IncidentTask) }},
 	{"testdata/relations/get.json", func() any { return new(sentinel.IncidentRelation) }},
+	// Entities: each kind through the Entity interface (as ListEntities decodes it) and its
+	// own struct (as ListAlerts and ListIncidentBookmarks give them), an unknown kind, and
+	// the response of ListEntities with all of them.
+	{"testdata/entities/account.json", func() any { return new(sentinel.AccountEntity) }},
+	{"testdata/entities/host.json", func() any { return new(sentinel.HostEntity) }},
+	{"testdata/entities/ip.json", func() any { return new(sentinel.IPEntity) }},
+	{"testdata/entities/url.json", func() any { return new(sentinel.URLEntity) }},
+	{"testdata/entities/filehash.json", func() any { return new(sentinel.FileHashEntity) }},
+	{"testdata/entities/file.json", func() any { return new(sentinel.FileEntity) }},
+	{"testdata/entities/process.json", func() any { return new(sentinel.ProcessEntity) }},
+	{"testdata/entities/mailmessage.json", func() any { return new(sentinel.MailMessageEntity) }},
+	{"testdata/entities/mailbox.json", func() any { return new(sentinel.MailboxEntity) }},
+	{"testdata/entities/mailcluster.json", func() any { return new(sentinel.MailClusterEntity) }},
+	{"testdata/entities/submissionmail.json", func() any { return new(sentinel.SubmissionMailEntity) }},
+	{"testdata/entities/cloudapplication.json", func() any { return new(sentinel.CloudApplicationEntity) }},
+	{"testdata/entities/azureresource.json", func() any { return new(sentinel.AzureResourceEntity) }},
+	{"testdata/entities/dnsresolution.json", func() any { return new(sentinel.DNSResolutionEntity) }},
+	{"testdata/entities/registrykey.json", func() any { return new(sentinel.RegistryKeyEntity) }},
+	{"testdata/entities/registryvalue.json", func() any { return new(sentinel.RegistryValueEntity) }},
+	{"testdata/entities/securitygroup.json", func() any { return new(sentinel.SecurityGroupEntity) }},
+	{"testdata/entities/iotdevice.json", func() any { return new(sentinel.IoTDeviceEntity) }},
+	{"testdata/entities/malware.json", func() any { return new(sentinel.MalwareEntity) }},
+	{"testdata/entities/securityalert.json", func() any { return new(sentinel.SecurityAlert) }},
+	{"testdata/entities/bookmark.json", func() any { return new(sentinel.HuntingBookmark) }},
+	{"testdata/entities/unknown.json", func() any { return new(sentinel.Entity) }},
+	{"testdata/entities/all.json", func() any { return new(sentinel.IncidentEntities) }},
+}
+
+// entityCases are the entity fixtures decoded through the Entity interface as well.
+var entityCases = []string{
+	"account", "host", "ip", "url", "filehash", "file", "process", "mailmessage", "mailbox", "mailcluster",
+	"submissionmail", "cloudapplication", "azureresource", "dnsresolution", "registrykey", "registryvalue",
+	"securitygroup", "iotdevice", "malware", "securityalert", "bookmark",
+}
+
+func init() {
+	for _, name := range entityCases {
+		losslessCases = append(losslessCases, struct {
+			fixture  string
+			newModel func() any
+		}{"testdata/entities/" + name + ".json", func() any { return new(sentinel.Entity) }})
+	}
+}
+
+// decodeErrorOf returns what a lenient decoder (entities) could not decode into the typed
+// fields: such an entity encodes to its JSON as received, which would hide a loss.
+func decodeErrorOf(m any) error {
+	switch m := m.(type) {
+	case *sentinel.Entity:
+		if *m != nil {
+			if _, unknown := (*m).(*sentinel.UnknownEntity); !unknown {
+				return (*m).DecodeError()
+			}
+		}
+	case *sentinel.IncidentEntities:
+		var errs []error
+		for _, e := range m.Entities {
+			if _, unknown := e.(*sentinel.UnknownEntity); !unknown {
+				errs = append(errs, e.DecodeError())
+			}
+		}
+		return errors.Join(errs...)
+	case interface{ DecodeError() error }:
+		return m.DecodeError()
+	}
+	return nil
 }
 
 func TestLosslessRoundTrip(t *testing.T) {
@@ -68,6 +135,7 @@ func checkRoundTrip(t *testing.T, newModel func() any, tree any) {
 	require.NoError(t, err)
 	m := newModel()
 	require.NoError(t, sentinel.UnmarshalJSON(in, m), "decode")
+	require.NoError(t, decodeErrorOf(m), "decoded into the typed fields")
 	out, err := sentinel.MarshalJSON(m)
 	require.NoError(t, err, "encode")
 	got := parseTree(t, out)
