@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/sentinel-go/sentinel"
 )
 
 // entityListBody returns a ListEntities response of n entities made from the fixture's 29
@@ -76,4 +78,20 @@ func BenchmarkListEntitiesHeap(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(kept)/(1<<20), "kept-MiB")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entity")
+}
+
+// BenchmarkDeeplyNestedEntities decodes an entity list whose account carries 9,990 levels of
+// nested objects in its additionalData, the deepest the decoder accepts (see
+// TestHostileDeeplyNestedEntityData).
+func BenchmarkDeeplyNestedEntities(b *testing.B) {
+	body := []byte(`{"entities":[{"id":"/x/Entities/acc","name":"acc","kind":"Account","properties":{"accountName":"alice",` +
+		`"additionalData":{"deep":` + nestedObjects(9_990) + `}}}]}`)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var res sentinel.IncidentEntities
+		if err := sentinel.UnmarshalJSON(body, &res); err != nil || len(res.Entities) != 1 || res.Entities[0].DecodeError() != nil {
+			b.Fatal(err, res.Entities)
+		}
+	}
 }

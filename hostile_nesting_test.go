@@ -227,12 +227,12 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 			require.True(t, env.srv.Data().SetIncidentEntities(inc, []byte("["+host+","+account(tt.deep)+","+alert(tt.deep)+"]")))
 			require.True(t, env.srv.Data().SetIncidentAlerts(inc, []byte("["+alert(tt.deep)+"]")))
 
-			start := time.Now()
+			// Their time is no test's business (it depends on the machine's load); see
+			// BenchmarkDeeplyNestedEntities.
 			ents, entErr := env.client.ListEntities(ctx, inc, nil)
 			alerts, alertErr := env.client.ListAlerts(ctx, inc, nil)
 			details, detailsErr := env.client.GetIncidentDetails(ctx, inc, nil)
 			_, unmarshalErr := sentinel.UnmarshalEntity([]byte(account(tt.deep)))
-			assert.Less(t, time.Since(start), 10*time.Second)
 			if tt.rejected {
 				assertDepthError(t, entErr)
 				assertDepthError(t, alertErr)
