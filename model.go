@@ -358,11 +358,12 @@ func (f *family[K, I]) decode(raw jsontext.Value) (I, error) {
 // field zero. It returns the errors of the members that did not fit.
 func decodeLenient(raw jsontext.Value, v any) error {
 	var errs []error
+	var doc []byte // one buffer for every member: the decoder copies what it keeps
 	err := eachMember(raw, func(name, member jsontext.Value) {
 		if string(name) == `"properties"` && bytes.HasPrefix(bytes.TrimLeft(member[len(name):], " \t\r\n:"), []byte("{")) {
 			value := bytes.TrimLeft(member[len(name):], " \t\r\n:")
 			if err := eachMember(value, func(_, prop jsontext.Value) {
-				doc := append(append([]byte(`{"properties":{`), prop...), "}}"...)
+				doc = append(append(append(doc[:0], `{"properties":{`...), prop...), "}}"...)
 				if err := json.Unmarshal(doc, v, decodeOptions); err != nil {
 					errs = append(errs, err)
 				}
@@ -371,7 +372,7 @@ func decodeLenient(raw jsontext.Value, v any) error {
 			}
 			return
 		}
-		doc := append(append([]byte{'{'}, member...), '}')
+		doc = append(append(append(doc[:0], '{'), member...), '}')
 		if err := json.Unmarshal(doc, v, decodeOptions); err != nil {
 			errs = append(errs, err)
 		}
@@ -383,9 +384,11 @@ func decodeLenient(raw jsontext.Value, v any) error {
 }
 
 // eachMember calls fn with the raw name and the raw `"name":value` text of each member of the
-// JSON object obj.
+// JSON object obj; both are sub-slices of obj.
 func eachMember(obj jsontext.Value, fn func(name, member jsontext.Value)) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(obj), decodeOptions)
+	s := scanners.Get().(*scanner)
+	defer s.put()
+	dec := s.reset(obj)
 	if tok, err := dec.ReadToken(); err != nil {
 		return err
 	} else if tok.Kind() != '{' {
@@ -393,11 +396,10 @@ func eachMember(obj jsontext.Value, fn func(name, member jsontext.Value)) error 
 	}
 	for dec.PeekKind() == '"' {
 		start := dec.InputOffset()
-		name, err := dec.ReadValue()
-		if err != nil {
+		if _, err := dec.ReadValue(); err != nil {
 			return err
 		}
-		name = name.Clone()
+		name := bytes.TrimLeft(obj[start:dec.InputOffset()], " \t\r\n,")
 		if _, err := dec.ReadValue(); err != nil {
 			return err
 		}
@@ -482,7 +484,8 @@ func discriminatorOf(raw []byte, member string) (string, error) {
 }
 
 // A scanner reads a JSON value in memory. discriminatorOf runs for every member of a family
-// decoded, so its decoders are pooled: a new one would be garbage of about 500 bytes each.
+// decoded, and eachMember for every member of a lenient one that did not fit, so their
+// decoders are pooled: a new one would be garbage of about 500 bytes each.
 type scanner struct {
 	buf bytes.Buffer
 	dec jsontext.Decoder
