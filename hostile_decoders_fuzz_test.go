@@ -225,7 +225,7 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 				r := sentinel.NewRuleFromTemplate(st)
 				assert.Equal(t, st.Query, r.Query)
 			}
-			if out, err := json.Marshal(tmpl); err == nil {
+			if out, err := sentinel.MarshalJSON(tmpl); err == nil {
 				tr.set(200, jsonHeader, out)
 				back, err := c.GetAlertRuleTemplate(ctx, "t", nil)
 				require.NoError(t, err, "re-decoding %s", out)
@@ -234,11 +234,11 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 		}
 
 		var a sentinel.AlertRuleAction
-		if json.Unmarshal(body, &a) == nil {
-			out, err := json.Marshal(a)
+		if sentinel.UnmarshalJSON(body, &a) == nil {
+			out, err := sentinel.MarshalJSON(a)
 			if err == nil {
 				var back sentinel.AlertRuleAction
-				require.NoError(t, json.Unmarshal(out, &back), "re-decoding %s", out)
+				require.NoError(t, sentinel.UnmarshalJSON(out, &back), "re-decoding %s", out)
 				assert.Equal(t, a.LogicAppResourceID, back.LogicAppResourceID)
 				assert.True(t, bytes.Equal(out, mustMarshalAction(t, back)), "stable after one round")
 			}
@@ -248,7 +248,7 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 
 func mustMarshalAction(t *testing.T, a sentinel.AlertRuleAction) []byte {
 	t.Helper()
-	b, err := json.Marshal(a)
+	b, err := sentinel.MarshalJSON(a)
 	require.NoError(t, err)
 	return b
 }
