@@ -175,6 +175,64 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, string(bytes.TrimSpace(raw)), string(u.Raw))
 }
 
+func TestAlertRuleTemplateAndActionFixturesDecode(t *testing.T) {
+	var tmpl sentinel.AlertRuleTemplate
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_scheduled.json"), &tmpl))
+	st, ok := tmpl.(*sentinel.ScheduledAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, "0d2e1a32-7a6d-4c2b-9a4f-1b8f5d1f3e21", st.Envelope().Name)
+	assert.Equal(t, sentinel.IdentityApplication, st.SystemData.CreatedByType)
+	assert.Equal(t, 24*time.Hour, st.QueryFrequency)
+	assert.Equal(t, 2, st.TriggerThreshold)
+	assert.Equal(t, 3, st.RulesCreatedCount)
+	assert.Equal(t, "1.0.2", st.Version)
+	assert.Equal(t, sentinel.TemplateAvailable, st.Status)
+	assert.Equal(t, time.Date(2021, 2, 27, 10, 0, 0, 0, time.UTC), st.LastUpdated)
+	assert.Equal(t, []sentinel.AlertPropertyMapping{
+		{AlertProperty: sentinel.AlertPropertyProductName, Value: "ProductNameColumn"},
+		{AlertProperty: sentinel.AlertPropertyRemediationSteps, Value: "Steps"},
+	}, st.AlertDetailsOverride.AlertDynamicProperties)
+	assert.Equal(t, sentinel.EventGroupingAlertPerResult, st.EventGroupingSettings.AggregationKind)
+
+	// A rule made from the template copies the override and shares no memory with it.
+	r := sentinel.NewRuleFromTemplate(st)
+	assert.Equal(t, st.AlertDetailsOverride, r.AlertDetailsOverride)
+	assert.Equal(t, st.CustomDetails, r.CustomDetails)
+	r.AlertDetailsOverride.AlertDynamicProperties[0].Value = "changed"
+	r.CustomDetails["EventName"] = "changed"
+	assert.Equal(t, "ProductNameColumn", st.AlertDetailsOverride.AlertDynamicProperties[0].Value)
+	assert.Equal(t, "EventName", st.CustomDetails["EventName"])
+
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_msic.json"), &tmpl))
+	mt, ok := tmpl.(*sentinel.MicrosoftSecurityIncidentCreationAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.ProductAzureSecurityCenterForIoT, mt.ProductFilter)
+	assert.Equal(t, []string{"Test alert"}, mt.DisplayNamesExcludeFilter)
+	assert.Equal(t, []sentinel.AlertRuleTemplateDataSource{{ConnectorID: "IoT", DataTypes: []string{"SecurityAlert (ASC for IoT)"}}}, mt.RequiredDataConnectors)
+
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_fusion.json"), &tmpl))
+	ft, ok := tmpl.(*sentinel.FusionAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.TemplateInstalled, ft.Status)
+	assert.Equal(t, []string{"T1048", "T1078"}, ft.Techniques)
+
+	raw := bytes.TrimSpace(fixture(t, "alertrules/get_template_nrt.json"))
+	require.NoError(t, sentinel.UnmarshalJSON(raw, &tmpl))
+	ut, ok := tmpl.(*sentinel.UnknownAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.AlertRuleKindNRT, ut.Kind())
+	assert.Equal(t, "dd03057e-4347-4853-bf1e-2b2d21eb4e59", ut.Name)
+	assert.Equal(t, string(raw), string(ut.Raw))
+
+	var a sentinel.AlertRuleAction
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_action.json"), &a))
+	assert.Equal(t, "912bec42-cb66-4c03-ac63-1761b6898c3e", a.Name)
+	assert.Equal(t, `"0300bf09-0000-0000-0000-5c37296e0000"`, a.Etag)
+	assert.Equal(t, "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser", a.LogicAppResourceID)
+	assert.Equal(t, "cd3765391efd48549fd7681ded1d48d7", a.WorkflowID)
+	assert.Empty(t, a.TriggerURI)
+}
+
 func TestListAlertRulesFixture(t *testing.T) {
 	page := fixture(t, "alertrules/list.json")
 	var seen []string

@@ -211,6 +211,9 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 	f.Add([]byte(`{"kind":"Scheduled","name":"t","properties":{"displayName":"d","queryFrequency":"PT1H","queryPeriod":"P1D","requiredDataConnectors":null}}`))
 	f.Add([]byte(`{"kind":"NRT","properties":{}}`))
 	f.Add([]byte(`{"name":"a","properties":{"logicAppResourceId":"/subscriptions/x","workflowId":1}}`))
+	for _, name := range []string{"get_template_scheduled.json", "get_template_msic.json", "get_template_fusion.json", "get_template_nrt.json", "get_action.json"} {
+		f.Add(fixture(f, "alertrules/"+name))
+	}
 	c, tr := memClient(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte) {
