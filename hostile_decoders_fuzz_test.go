@@ -201,6 +201,9 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 	f.Add([]byte(`{"kind":"Scheduled","name":"t","properties":{"displayName":"d","queryFrequency":"PT1H","queryPeriod":"P1D","requiredDataConnectors":null}}`))
 	f.Add([]byte(`{"kind":"NRT","properties":{}}`))
 	f.Add([]byte(`{"name":"a","properties":{"logicAppResourceId":"/subscriptions/x","workflowId":1}}`))
+	for _, name := range []string{"get_template_scheduled.json", "get_template_msic.json", "get_template_fusion.json", "get_template_nrt.json", "get_action.json"} {
+		f.Add(fixture(f, "alertrules/"+name))
+	}
 	c, tr := memClient(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -215,7 +218,7 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 				r := sentinel.NewRuleFromTemplate(st)
 				assert.Equal(t, st.Query, r.Query)
 			}
-			if out, err := json.Marshal(tmpl); err == nil {
+			if out, err := sentinel.MarshalJSON(tmpl); err == nil {
 				tr.set(200, jsonHeader, out)
 				back, err := c.GetAlertRuleTemplate(ctx, "t", nil)
 				require.NoError(t, err, "re-decoding %s", out)
@@ -224,11 +227,11 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 		}
 
 		var a sentinel.AlertRuleAction
-		if json.Unmarshal(body, &a) == nil {
-			out, err := json.Marshal(a)
+		if sentinel.UnmarshalJSON(body, &a) == nil {
+			out, err := sentinel.MarshalJSON(a)
 			if err == nil {
 				var back sentinel.AlertRuleAction
-				require.NoError(t, json.Unmarshal(out, &back), "re-decoding %s", out)
+				require.NoError(t, sentinel.UnmarshalJSON(out, &back), "re-decoding %s", out)
 				assert.Equal(t, a.LogicAppResourceID, back.LogicAppResourceID)
 				assert.True(t, bytes.Equal(out, mustMarshalAction(t, back)), "stable after one round")
 			}
@@ -238,7 +241,7 @@ func FuzzDecodeAlertRuleTemplate(f *testing.F) {
 
 func mustMarshalAction(t *testing.T, a sentinel.AlertRuleAction) []byte {
 	t.Helper()
-	b, err := json.Marshal(a)
+	b, err := sentinel.MarshalJSON(a)
 	require.NoError(t, err)
 	return b
 }

@@ -71,6 +71,107 @@ var rmwCases = []rmwCase{
 		nested:  []string{"/properties/futureTaskMember/priority"},
 		changed: "/properties/status", value: "Completed",
 	},
+	{
+		name: "scheduled alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-1",
+		seed: `{"kind":"Scheduled","properties":{"displayName":"Brute force","enabled":true,"severity":"Medium",
+			"query":"SigninLogs | where ResultType == 50126","queryFrequency":"PT1H","queryPeriod":"PT1H",
+			"triggerOperator":"GreaterThan","triggerThreshold":0,"suppressionEnabled":false,"suppressionDuration":"PT5H",
+			"entityMappings":[{"entityType":"Account","futureMapping":{"x":1},
+				"fieldMappings":[{"identifier":"FullName","columnName":"UserPrincipalName","futureField":"y"}]}],
+			"eventGroupingSettings":{"aggregationKind":"SingleAlert","futureGrouping":[1]},
+			"alertDetailsOverride":{"alertDisplayNameFormat":"Brute force on {{UserPrincipalName}}","futureOverride":{"deep":true},
+				"alertDynamicProperties":[{"alertProperty":"ProductName","value":"Product","futureMapping":2}]},
+			"incidentConfiguration":{"createIncident":true,"futureIncident":"z",
+				"groupingConfiguration":{"enabled":true,"reopenClosedIncident":false,"lookbackDuration":"PT5H",
+					"matchingMethod":"AllEntities","futureGroupBy":{"deep":{"deeper":[1,2]}}}},
+			"sentinelEntitiesMappings":[{"columnName":"Entities"}]},"futureTop":"z"}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			r, err := c.GetAlertRule(ctx, "rule-1", nil)
+			if err != nil {
+				return err
+			}
+			r.(*sentinel.ScheduledAlertRule).Enabled = false
+			_, err = c.CreateOrUpdateAlertRule(ctx, "rule-1", r, nil)
+			return err
+		},
+		nested: []string{
+			"/properties/entityMappings/0/futureMapping", "/properties/entityMappings/0/fieldMappings/0/futureField",
+			"/properties/eventGroupingSettings/futureGrouping", "/properties/alertDetailsOverride/futureOverride/deep",
+			"/properties/alertDetailsOverride/alertDynamicProperties/0/futureMapping",
+			"/properties/alertDetailsOverride/alertDynamicProperties/0/alertProperty",
+			"/properties/incidentConfiguration/futureIncident",
+			"/properties/incidentConfiguration/groupingConfiguration/futureGroupBy/deep/deeper",
+			"/properties/sentinelEntitiesMappings/0/columnName", "/futureTop",
+		},
+		changed: "/properties/enabled", value: false,
+	},
+	{
+		name: "incident creation alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-2",
+		seed: `{"kind":"MicrosoftSecurityIncidentCreation","properties":{"displayName":"Defender for Office 365","enabled":true,
+			"productFilter":"Office 365 Advanced Threat Protection","severitiesFilter":["High"],"futureFilter":{"x":[1]}}}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			r, err := c.GetAlertRule(ctx, "rule-2", nil)
+			if err != nil {
+				return err
+			}
+			r.(*sentinel.MicrosoftSecurityIncidentCreationAlertRule).DisplayNamesFilter = []string{"Phish"}
+			_, err = c.CreateOrUpdateAlertRule(ctx, "rule-2", r, nil)
+			return err
+		},
+		nested:  []string{"/properties/futureFilter/x", "/properties/productFilter"},
+		changed: "/properties/displayNamesFilter/0", value: "Phish",
+	},
+	{
+		name: "Fusion alert rule CreateOrUpdateAlertRule", path: "/alertRules/BuiltInFusion",
+		seed: `{"kind":"Fusion","properties":{"alertRuleTemplateName":"f71aba3d-28fb-450b-b192-4e76a83015c8","enabled":true,
+			"sourceSettings":[{"sourceName":"Anomalies","enabled":true,"sourceSubTypes":[{"sourceSubTypeName":"x"}]}]}}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			r, err := c.GetAlertRule(ctx, "BuiltInFusion", nil)
+			if err != nil {
+				return err
+			}
+			r.(*sentinel.FusionAlertRule).Enabled = false
+			_, err = c.CreateOrUpdateAlertRule(ctx, "BuiltInFusion", r, nil)
+			return err
+		},
+		nested:  []string{"/properties/sourceSettings/0/sourceSubTypes/0/sourceSubTypeName"},
+		changed: "/properties/enabled", value: false,
+	},
+	{
+		name: "data connector CreateOrUpdateDataConnector", path: "/dataConnectors/o365",
+		seed: `{"kind":"Office365","properties":{"tenantId":"72f988bf-86f1-41af-91ab-2d7cd011db47",
+			"dataTypes":{"exchange":{"state":"Enabled","futureState":{"since":"2026-01-01"}},"sharePoint":{"state":"Enabled"},
+				"teams":{"state":"Disabled"},"futureDataType":{"state":"Enabled"}},"futureProperty":[{"deep":1}]}}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			d, err := c.GetDataConnector(ctx, "o365", nil)
+			if err != nil {
+				return err
+			}
+			d.(*sentinel.Office365DataConnector).DataTypes.Teams.State = sentinel.DataTypeEnabled
+			_, err = c.CreateOrUpdateDataConnector(ctx, "o365", d, nil)
+			return err
+		},
+		nested: []string{
+			"/properties/dataTypes/exchange/futureState/since", "/properties/dataTypes/futureDataType/state",
+			"/properties/futureProperty/0/deep",
+		},
+		changed: "/properties/dataTypes/teams/state", value: "Enabled",
+	},
+	{
+		name: "data connector of an unknown kind CreateOrUpdateDataConnector", path: "/dataConnectors/okta",
+		seed: `{"kind":"RestApiPoller","properties":{"connectorDefinitionName":"OktaSSOv2","isActive":true,
+			"auth":{"type":"APIKey","ApiKeyName":"Authorization"},"request":{"apiEndpoint":"https://contoso.okta.example/api/v1/logs","headers":{"Accept":"application/json"}}}}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			d, err := c.GetDataConnector(ctx, "okta", nil)
+			if err != nil {
+				return err
+			}
+			_, err = c.CreateOrUpdateDataConnector(ctx, "okta", d, nil)
+			return err
+		},
+		nested:  []string{"/properties/auth/ApiKeyName", "/properties/request/headers/Accept"},
+		changed: "/properties/isActive", value: true,
+	},
 }
 
 func TestLosslessReadModifyWrite(t *testing.T) {

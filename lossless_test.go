@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentinel-go/sentinel"
@@ -62,6 +63,29 @@ var losslessCases = []struct {
 	{"testdata/entities/bookmark.json", func() any { return new(sentinel.HuntingBookmark) }},
 	{"testdata/entities/unknown.json", func() any { return new(sentinel.Entity) }},
 	{"testdata/entities/all.json", func() any { return new(sentinel.IncidentEntities) }},
+	{"testdata/alertrules/get_scheduled.json", func() any { return new(sentinel.AlertRule) }},
+	{"testdata/alertrules/get_msic.json", func() any { return new(sentinel.AlertRule) }},
+	{"testdata/alertrules/get_fusion.json", func() any { return new(sentinel.AlertRule) }},
+	{"testdata/alertrules/get_nrt.json", func() any { return new(sentinel.AlertRule) }}, // UnknownAlertRule
+	{"testdata/alertrules/get_scheduled.json", func() any { return new(sentinel.ScheduledAlertRule) }},
+	{"testdata/alertrules/get_nrt.json", func() any { return new(sentinel.UnknownAlertRule) }},
+	{"testdata/alertrules/list.json", func() any { return new(page[sentinel.AlertRule]) }}, // a pager's page
+	{"testdata/alertrules/get_action.json", func() any { return new(sentinel.AlertRuleAction) }},
+	{"testdata/alertrules/put_action.json", func() any { return new(sentinel.AlertRuleAction) }},
+	{"testdata/alertrules/get_template_scheduled.json", func() any { return new(sentinel.AlertRuleTemplate) }},
+	{"testdata/alertrules/get_template_msic.json", func() any { return new(sentinel.AlertRuleTemplate) }},
+	{"testdata/alertrules/get_template_fusion.json", func() any { return new(sentinel.AlertRuleTemplate) }},
+	{"testdata/alertrules/get_template_nrt.json", func() any { return new(sentinel.AlertRuleTemplate) }}, // UnknownAlertRuleTemplate
+	{"testdata/dataconnectors/get_AzureActiveDirectory.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_AzureAdvancedThreatProtection.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_AzureSecurityCenter.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_AmazonWebServicesCloudTrail.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_MicrosoftCloudAppSecurity.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_MicrosoftDefenderAdvancedThreatProtection.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_Office365.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_ThreatIntelligence.json", func() any { return new(sentinel.DataConnector) }},
+	{"testdata/dataconnectors/get_unknown.json", func() any { return new(sentinel.DataConnector) }}, // UnknownDataConnector
+	{"testdata/dataconnectors/list.json", func() any { return new(page[sentinel.DataConnector]) }},
 }
 
 // entityCases are the entity fixtures decoded through the Entity interface as well.
@@ -102,6 +126,13 @@ func decodeErrorOf(m any) error {
 		return m.DecodeError()
 	}
 	return nil
+}
+
+// page is a list response as a pager reads it: items of a model in "value".
+type page[T any] struct {
+	Value    []T            `json:"value"`
+	NextLink string         `json:"nextLink,omitzero"`
+	Unknown  jsontext.Value `json:",embed"`
 }
 
 func TestLosslessRoundTrip(t *testing.T) {

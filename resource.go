@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -91,89 +90,6 @@ func encodeResource[P any](enc *jsontext.Encoder, p *P, h header, kind string) e
 		Properties: propsOf[P]{P: p, Unknown: h.raw.props},
 	}
 	return json.MarshalEncode(enc, &w, encodeOptions)
-}
-
-// decodeKinded decodes one polymorphic resource: it reads the whole value, looks at its kind
-// and decodes it into the model newKind returns, or keeps it raw with unknown when newKind
-// returns the zero T (a kind this SDK does not type).
-func decodeKinded[T comparable](dec *jsontext.Decoder, out *T, newKind func(kind string) T, unknown func(raw []byte) (T, error)) error {
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	kind, err := kindOf(raw)
-	if err != nil {
-		return err
-	}
-	var zero T
-	v := newKind(kind)
-	if v == zero {
-		*out, err = unknown(bytes.Clone(raw))
-		return err
-	}
-	if err := json.Unmarshal(raw, any(v), decodeOptions); err != nil {
-		return err
-	}
-	*out = v
-	return nil
-}
-
-// legacyKinded adapts decodeKinded to c.call, which decodes into a value with UnmarshalJSONFrom.
-type legacyKinded[T comparable] struct {
-	out     *T
-	newKind func(kind string) T
-	unknown func(raw []byte) (T, error)
-}
-
-// reset sets the target to its zero value; c.call resets it when the call fails.
-func (k legacyKinded[T]) reset() {
-	var zero T
-	*k.out = zero
-}
-
-func (k legacyKinded[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeKinded(dec, k.out, k.newKind, k.unknown)
-}
-
-// rawResource is the state of a resource of a kind this SDK does not type: the whole object
-// as the service sent it, and the envelope fields read from it.
-type rawResource struct {
-	id, name, etag string
-	raw            []byte
-}
-
-// decodeRaw keeps the object raw and reads its envelope fields.
-func decodeRaw(raw []byte) (rawResource, error) {
-	var env struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-		Etag string `json:"etag"`
-	}
-	if err := json.Unmarshal(raw, &env, decodeOptions); err != nil {
-		return rawResource{}, err
-	}
-	return rawResource{id: env.ID, name: env.Name, etag: env.Etag, raw: raw}, nil
-}
-
-// encodeRaw writes raw unchanged, except for its top-level etag when etag differs from it.
-func encodeRaw(enc *jsontext.Encoder, raw []byte, etag string) error {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return errors.New("the resource has no JSON")
-	}
-	var env struct {
-		Etag string `json:"etag"`
-	}
-	if err := json.Unmarshal(raw, &env, decodeOptions); err != nil {
-		return err
-	}
-	if env.Etag != etag {
-		v, _ := jsontext.AppendQuote(nil, etag)
-		var err error
-		if raw, err = setMember(raw, "etag", v); err != nil {
-			return err
-		}
-	}
-	return enc.WriteValue(raw)
 }
 
 // checkEnum reports an *ArgumentError when v is set but not one of known, or when it is
