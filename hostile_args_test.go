@@ -53,7 +53,7 @@ func childOps() map[string]childOp {
 	action := sentinel.AlertRuleAction{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s"}
 	bookmark := sentinel.Bookmark{BookmarkProperties: sentinel.BookmarkProperties{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}}
 	related := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.OperationalInsights/workspaces/soc-workspace/providers/Microsoft.SecurityInsights/bookmarks/b1"
-	item := sentinel.WatchlistItem{Columns: map[string]any{"UserPrincipalName": "carol.white@contoso.com"}}
+	item := watchlistItem(map[string]any{"UserPrincipalName": "carol.white@contoso.com"})
 	watchlist := vipWatchlist()
 	watchlist.RawContent = ""
 	ti := "/threatIntelligence/main/indicators/{id}"
