@@ -325,7 +325,7 @@ func childOps() map[string]childOp {
 			}},
 		"UpdateIndicator": {arg: "name", method: http.MethodPut, path: ti,
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.UpdateIndicator(ctx, id, phishingIndicator(), nil)
+				_, err := c.UpdateIndicator(ctx, id, sentinel.Indicator{IndicatorProperties: phishingIndicator()}, nil)
 				return err
 			}},
 		"DeleteIndicator": {arg: "name", method: http.MethodDelete, path: ti,
