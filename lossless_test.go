@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentinel-go/sentinel"
@@ -35,6 +36,18 @@ var losslessCases = []struct {
 	{"testdata/comments/get.json", func() any { return new(sentinel.IncidentComment) }},
 	{"testdata/tasks/get.json", func() any { return new(sentinel.IncidentTask) }},
 	{"testdata/relations/get.json", func() any { return new(sentinel.IncidentRelation) }},
+	{"testdata/indicators/get.json", func() any { return new(sentinel.Indicator) }},
+	{"testdata/indicators/metrics.json", func() any { return new(indicatorMetricsList) }},
+	{"testdata/watchlists/get.json", func() any { return new(sentinel.Watchlist) }},
+	{"testdata/watchlists/create.json", func() any { return new(sentinel.Watchlist) }},
+	{"testdata/watchlists/item_get.json", func() any { return new(sentinel.WatchlistItem) }},
+	{"testdata/bookmarks/get.json", func() any { return new(sentinel.Bookmark) }},
+}
+
+// indicatorMetricsList is the response of IndicatorMetrics, which returns its items.
+type indicatorMetricsList struct {
+	Value   []sentinel.IndicatorMetrics `json:"value"`
+	Unknown jsontext.Value              `json:",embed"`
 }
 
 func TestLosslessRoundTrip(t *testing.T) {
