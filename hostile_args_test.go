@@ -51,9 +51,9 @@ func childOps() map[string]childOp {
 	task := sentinel.IncidentTaskProperties{Title: "Reset the password"}
 	app := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser"
 	action := sentinel.AlertRuleAction{AlertRuleActionProperties: sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s"}}
-	bookmark := sentinel.Bookmark{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}
+	bookmark := sentinel.Bookmark{BookmarkProperties: sentinel.BookmarkProperties{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}}
 	related := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.OperationalInsights/workspaces/soc-workspace/providers/Microsoft.SecurityInsights/bookmarks/b1"
-	item := sentinel.WatchlistItem{Columns: map[string]any{"UserPrincipalName": "carol.white@contoso.com"}}
+	item := watchlistItem(map[string]any{"UserPrincipalName": "carol.white@contoso.com"})
 	watchlist := vipWatchlist()
 	watchlist.RawContent = ""
 	ti := "/threatIntelligence/main/indicators/{id}"
@@ -325,7 +325,7 @@ func childOps() map[string]childOp {
 			}},
 		"UpdateIndicator": {arg: "name", method: http.MethodPut, path: ti,
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.UpdateIndicator(ctx, id, phishingIndicator(), nil)
+				_, err := c.UpdateIndicator(ctx, id, sentinel.Indicator{IndicatorProperties: phishingIndicator()}, nil)
 				return err
 			}},
 		"DeleteIndicator": {arg: "name", method: http.MethodDelete, path: ti,

@@ -33,6 +33,14 @@ type rmwCase struct {
 	nested  []string
 	changed string
 	value   any
+	// setup, when set, runs first: it stores the parent the resource needs, or seeds the
+	// resource through the emulator's own API (then seed is ""), for members the emulator
+	// sets itself on a PUT (createdBy, parsedPattern).
+	setup func(t *testing.T, d *sentineltest.WorkspaceData)
+	// sent are JSON pointers into the body of the SDK's write that must be there: unknown
+	// members inside objects the emulator keeps or overwrites itself (createdBy, updatedBy,
+	// incidentInfo), which a check of the stored JSON cannot see.
+	sent []string
 }
 
 var rmwCases = []rmwCase{
@@ -172,6 +180,102 @@ var rmwCases = []rmwCase{
 		nested:  []string{"/properties/auth/ApiKeyName", "/properties/request/headers/Accept"},
 		changed: "/properties/isActive", value: true,
 	},
+	{
+		name: "watchlist CreateOrUpdateWatchlist", path: "/watchlists/wl-rmw",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddWatchlist("wl-rmw", jsonObject(t, `{"properties":{"displayName":"VIP users","provider":"SOC","source":"sdktest",
+				"itemsSearchKey":"UserPrincipalName","uploadStatus":"Complete","watchlistAlias":"wl-rmw",
+				"createdBy":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureUserMember":{"x":1}},
+				"updatedBy":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureUserMember":{"x":2}},
+				"futureWatchlistMember":{"deep":{"deeper":[1,2]}}},"futureTop":"z"}`))
+		},
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			w, err := c.GetWatchlist(ctx, "wl-rmw", nil)
+			if err != nil {
+				return err
+			}
+			w.Description = "edited"
+			_, err = c.CreateOrUpdateWatchlist(ctx, "wl-rmw", w, nil)
+			return err
+		},
+		nested:  []string{"/properties/futureWatchlistMember/deep/deeper", "/futureTop"},
+		sent:    []string{"/properties/createdBy/futureUserMember/x", "/properties/updatedBy/futureUserMember/x"},
+		changed: "/properties/description", value: "edited",
+	},
+	{
+		name: "watchlist item CreateOrUpdateWatchlistItem", path: "/watchlists/wl-items/watchlistItems/3f8901fe-63d9-4875-9ad5-9fb3b8105797",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddWatchlist("wl-items", jsonObject(t, `{"properties":{"displayName":"Hosts","provider":"SOC","source":"Local file","itemsSearchKey":"Hostname"}}`))
+			d.AddWatchlistItem("wl-items", "3f8901fe-63d9-4875-9ad5-9fb3b8105797", jsonObject(t, `{"properties":{
+				"itemsKeyValue":{"Hostname":"SRV-DC-01","Department":"IT","Owner":{"futureColumnMember":1}},
+				"entityMapping":{"Host":{"hostName":"SRV-DC-01","futureMappingMember":[1]}},
+				"createdBy":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureUserMember":{"x":1}},
+				"futureItemMember":{"deep":true}},"futureTop":"z"}`))
+		},
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			const id = "3f8901fe-63d9-4875-9ad5-9fb3b8105797"
+			item, err := c.GetWatchlistItem(ctx, "wl-items", id, nil)
+			if err != nil {
+				return err
+			}
+			item.Columns["Department"] = "Tier 0"
+			_, err = c.CreateOrUpdateWatchlistItem(ctx, "wl-items", id, item, nil)
+			return err
+		},
+		nested: []string{"/properties/itemsKeyValue/Owner/futureColumnMember", "/properties/entityMapping/Host/futureMappingMember",
+			"/properties/futureItemMember/deep", "/futureTop"},
+		sent:    []string{"/properties/createdBy/futureUserMember/x"},
+		changed: "/properties/itemsKeyValue/Department", value: "Tier 0",
+	},
+	{
+		name: "bookmark CreateOrUpdateBookmark", path: "/bookmarks/b-rmw",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddBookmark("b-rmw", jsonObject(t, `{"properties":{"displayName":"Rare process","query":"SecurityEvent | take 1",
+				"createdBy":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureUserMember":{"x":1}},
+				"incidentInfo":{"incidentId":"inc-1","severity":"Low","title":"t","relationName":"r","futureInfoMember":{"x":2}},
+				"entityMappings":[{"entityType":"Account","fieldMappings":[{"identifier":"FullName","value":"john@contoso.com"}]}]},
+				"futureTop":"z"}`))
+		},
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			b, err := c.GetBookmark(ctx, "b-rmw", nil)
+			if err != nil {
+				return err
+			}
+			b.Notes = "edited"
+			_, err = c.CreateOrUpdateBookmark(ctx, "b-rmw", b, nil)
+			return err
+		},
+		nested:  []string{"/properties/entityMappings/0/fieldMappings/0/identifier", "/properties/incidentInfo/futureInfoMember", "/futureTop"},
+		sent:    []string{"/properties/createdBy/futureUserMember/x", "/properties/incidentInfo/futureInfoMember/x"},
+		changed: "/properties/notes", value: "edited",
+	},
+	{
+		name: "indicator UpdateIndicator", path: "/threatIntelligence/main/indicators/ind-rmw",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddIndicator("ind-rmw", jsonObject(t, `{"kind":"indicator","properties":{
+				"pattern":"[url:value = 'http://login-micros0ft.example/reset']","patternType":"url","confidence":50,
+				"validFrom":"4/15/2026 7:51:17 PM",
+				"killChainPhases":[{"killChainName":"lockheed-martin-cyber-kill-chain","phaseName":"delivery","futurePhaseMember":{"x":1}}],
+				"externalReferences":[{"sourceName":"Contoso CERT","hashes":{"SHA-256":"6db5e4f2"},"futureRefMember":{"deep":[1]}}],
+				"granularMarkings":[{"language":"en","markingRef":1,"selectors":["description"],"futureMarkingMember":true}],
+				"parsedPattern":[{"patternTypeKey":"url","futureParsedMember":1,
+					"patternTypeValues":[{"valueType":"url","value":"http://login-micros0ft.example/reset","futureValueMember":2}]}],
+				"futureIndicatorMember":{"deep":{"deeper":"x"}}},"futureTop":"z"}`))
+		},
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			ind, err := c.GetIndicator(ctx, "ind-rmw", nil)
+			if err != nil {
+				return err
+			}
+			ind.Confidence = 90
+			_, err = c.UpdateIndicator(ctx, "ind-rmw", ind, nil)
+			return err
+		},
+		nested: []string{"/properties/killChainPhases/0/futurePhaseMember/x", "/properties/externalReferences/0/futureRefMember/deep",
+			"/properties/granularMarkings/0/futureMarkingMember", "/properties/futureIndicatorMember/deep/deeper", "/futureTop"},
+		sent:    []string{"/properties/parsedPattern/0/futureParsedMember", "/properties/parsedPattern/0/patternTypeValues/0/futureValueMember"},
+		changed: "/properties/confidence", value: float64(90),
+	},
 }
 
 func TestLosslessReadModifyWrite(t *testing.T) {
@@ -182,8 +286,21 @@ func TestLosslessReadModifyWrite(t *testing.T) {
 			if tc.name == "task UpdateTask" {
 				rawPut(t, env.srv, "/incidents/inc-3", "", `{"properties":{"title":"t","severity":"Low","status":"New"}}`)
 			}
-			rawPut(t, env.srv, tc.path, tc.query, tc.seed)
+			if tc.setup != nil {
+				tc.setup(t, env.srv.Data())
+			}
+			if tc.seed != "" {
+				rawPut(t, env.srv, tc.path, tc.query, tc.seed)
+			}
+			env.srv.ResetRequests()
 			require.NoError(t, tc.update(ctx, env.client))
+			if len(tc.sent) > 0 {
+				body := lastWrite(t, env.srv)
+				for _, p := range tc.sent {
+					_, ok := pointer(body, p)
+					assert.True(t, ok, "%s was not sent back", p)
+				}
+			}
 			stored := rawGet(t, env.srv, tc.path, tc.query)
 			for _, p := range tc.nested {
 				_, ok := pointer(stored, p)
@@ -194,6 +311,29 @@ func TestLosslessReadModifyWrite(t *testing.T) {
 			assert.Equal(t, tc.value, got)
 		})
 	}
+}
+
+// lastWrite returns the body of the last PUT or POST the emulator received.
+func lastWrite(t *testing.T, srv *sentineltest.Server) map[string]any {
+	t.Helper()
+	reqs := srv.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if r := reqs[i]; r.Method == http.MethodPut || r.Method == http.MethodPost {
+			var v map[string]any
+			require.NoError(t, json.Unmarshal(r.Body, &v))
+			return v
+		}
+	}
+	require.Fail(t, "no write was sent")
+	return nil
+}
+
+// jsonObject parses a JSON object for the emulator's seeding API.
+func jsonObject(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(s), &v))
+	return v
 }
 
 // rawPut stores body at path below the emulator's workspace provider prefix, bypassing the

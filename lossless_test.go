@@ -86,6 +86,12 @@ var losslessCases = []struct {
 	{"testdata/dataconnectors/get_ThreatIntelligence.json", func() any { return new(sentinel.DataConnector) }},
 	{"testdata/dataconnectors/get_unknown.json", func() any { return new(sentinel.DataConnector) }}, // UnknownDataConnector
 	{"testdata/dataconnectors/list.json", func() any { return new(page[sentinel.DataConnector]) }},
+	{"testdata/indicators/get.json", func() any { return new(sentinel.Indicator) }},
+	{"testdata/indicators/metrics.json", func() any { return new(indicatorMetricsList) }},
+	{"testdata/watchlists/get.json", func() any { return new(sentinel.Watchlist) }},
+	{"testdata/watchlists/create.json", func() any { return new(sentinel.Watchlist) }},
+	{"testdata/watchlists/item_get.json", func() any { return new(sentinel.WatchlistItem) }},
+	{"testdata/bookmarks/get.json", func() any { return new(sentinel.Bookmark) }},
 }
 
 // entityCases are the entity fixtures decoded through the Entity interface as well.
@@ -133,6 +139,12 @@ type page[T any] struct {
 	Value    []T            `json:"value"`
 	NextLink string         `json:"nextLink,omitzero"`
 	Unknown  jsontext.Value `json:",embed"`
+}
+
+// indicatorMetricsList is the response of IndicatorMetrics, which returns its items.
+type indicatorMetricsList struct {
+	Value   []sentinel.IndicatorMetrics `json:"value"`
+	Unknown jsontext.Value              `json:",embed"`
 }
 
 func TestLosslessRoundTrip(t *testing.T) {

@@ -137,6 +137,13 @@ type UserInfo struct {
 	ObjectID string `json:"objectId,omitzero"`
 	Email    string `json:"email,omitzero"` // read-only
 	Name     string `json:"name,omitzero"`  // read-only
+	// Unknown holds the members this SDK does not model; they are sent back unchanged.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// IsZero reports whether no member is set.
+func (u UserInfo) IsZero() bool {
+	return u.ObjectID == "" && u.Email == "" && u.Name == "" && len(u.Unknown) == 0
 }
 
 // isNilInterface reports whether v is nil or holds a nil pointer.
