@@ -91,6 +91,20 @@ type SystemData struct {
 	Unknown            jsontext.Value `json:",embed"`
 }
 
+// UserInfo is the user who created or last changed a resource, as the service records it.
+type UserInfo struct {
+	ObjectID string `json:"objectId,omitzero"`
+	Email    string `json:"email,omitzero"` // read-only
+	Name     string `json:"name,omitzero"`  // read-only
+	// Unknown holds the members this SDK does not model; they are sent back unchanged.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// IsZero reports whether no member is set.
+func (u UserInfo) IsZero() bool {
+	return u.ObjectID == "" && u.Email == "" && u.Name == "" && len(u.Unknown) == 0
+}
+
 // Unknown is a member of a polymorphic family whose kind this SDK does not type: an entity,
 // analytics rule, rule template or data connector of a kind added to the service later or
 // only in preview API versions (UnknownEntity, UnknownAlertRule, UnknownDataConnector are
@@ -437,9 +451,6 @@ func marshalKinded(enc *jsontext.Encoder, v any) error {
 	cp.Elem().FieldByIndex(info.index).SetString(info.kind)
 	return json.MarshalEncode(enc, cp.Interface())
 }
-
-// kindOf returns the "kind" member of the JSON object raw ("" when absent or null).
-func kindOf(raw []byte) (string, error) { return discriminatorOf(raw, "kind") }
 
 // discriminatorOf returns the member named member (the discriminator) of the JSON object raw
 // ("" when absent or null). When the member appears more than once, the last one counts, as
