@@ -1,20 +1,23 @@
 package sentinel
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
 // AlertRuleKind is the kind of an analytics rule (alert rule) or rule template.
+//
+// This and every other enum of this file is open: a value this SDK does not list decodes,
+// is kept and is sent as it is.
 type AlertRuleKind string
 
 // Alert rule kinds. The stable API defines Scheduled, MicrosoftSecurityIncidentCreation and
@@ -32,7 +35,7 @@ const (
 // TriggerOperator compares a scheduled rule's result count with its threshold.
 type TriggerOperator string
 
-// Trigger operators (a closed set).
+// Trigger operators of the stable API.
 const (
 	TriggerOperatorGreaterThan TriggerOperator = "GreaterThan"
 	TriggerOperatorLessThan    TriggerOperator = "LessThan"
@@ -40,7 +43,7 @@ const (
 	TriggerOperatorNotEqual    TriggerOperator = "NotEqual"
 )
 
-// PossibleTriggerOperatorValues returns the trigger operators.
+// PossibleTriggerOperatorValues returns the trigger operators this SDK knows.
 func PossibleTriggerOperatorValues() []TriggerOperator {
 	return []TriggerOperator{TriggerOperatorGreaterThan, TriggerOperatorLessThan, TriggerOperatorEqual, TriggerOperatorNotEqual}
 }
@@ -114,19 +117,23 @@ const (
 // rule turns into incidents. The values contain spaces.
 type MicrosoftSecurityProductName string
 
-// Microsoft security products of the stable API.
+// Microsoft security products: the five of the stable API, and two the service accepts that
+// later API versions list.
 const (
-	ProductMicrosoftCloudAppSecurity              MicrosoftSecurityProductName = "Microsoft Cloud App Security"
-	ProductAzureSecurityCenter                    MicrosoftSecurityProductName = "Azure Security Center"
-	ProductAzureAdvancedThreatProtection          MicrosoftSecurityProductName = "Azure Advanced Threat Protection"
-	ProductAzureActiveDirectoryIdentityProtection MicrosoftSecurityProductName = "Azure Active Directory Identity Protection"
-	ProductAzureSecurityCenterForIoT              MicrosoftSecurityProductName = "Azure Security Center for IoT"
+	ProductMicrosoftCloudAppSecurity                 MicrosoftSecurityProductName = "Microsoft Cloud App Security"
+	ProductAzureSecurityCenter                       MicrosoftSecurityProductName = "Azure Security Center"
+	ProductAzureAdvancedThreatProtection             MicrosoftSecurityProductName = "Azure Advanced Threat Protection"
+	ProductAzureActiveDirectoryIdentityProtection    MicrosoftSecurityProductName = "Azure Active Directory Identity Protection"
+	ProductAzureSecurityCenterForIoT                 MicrosoftSecurityProductName = "Azure Security Center for IoT"
+	ProductOffice365AdvancedThreatProtection         MicrosoftSecurityProductName = "Office 365 Advanced Threat Protection"
+	ProductMicrosoftDefenderAdvancedThreatProtection MicrosoftSecurityProductName = "Microsoft Defender Advanced Threat Protection"
 )
 
 // PossibleMicrosoftSecurityProductNameValues returns the products this SDK knows.
 func PossibleMicrosoftSecurityProductNameValues() []MicrosoftSecurityProductName {
 	return []MicrosoftSecurityProductName{ProductMicrosoftCloudAppSecurity, ProductAzureSecurityCenter,
-		ProductAzureAdvancedThreatProtection, ProductAzureActiveDirectoryIdentityProtection, ProductAzureSecurityCenterForIoT}
+		ProductAzureAdvancedThreatProtection, ProductAzureActiveDirectoryIdentityProtection, ProductAzureSecurityCenterForIoT,
+		ProductOffice365AdvancedThreatProtection, ProductMicrosoftDefenderAdvancedThreatProtection}
 }
 
 // AlertRuleTemplateStatus says whether a template's data connectors are connected.
@@ -139,22 +146,50 @@ const (
 	TemplateNotAvailable AlertRuleTemplateStatus = "NotAvailable"
 )
 
+// AlertProperty is a property of the alerts of a scheduled rule that AlertDetailsOverride
+// can take from a query column.
+type AlertProperty string
+
+// Alert properties of the stable API.
+const (
+	AlertPropertyAlertLink            AlertProperty = "AlertLink"
+	AlertPropertyConfidenceLevel      AlertProperty = "ConfidenceLevel"
+	AlertPropertyConfidenceScore      AlertProperty = "ConfidenceScore"
+	AlertPropertyExtendedLinks        AlertProperty = "ExtendedLinks"
+	AlertPropertyProductName          AlertProperty = "ProductName"
+	AlertPropertyProviderName         AlertProperty = "ProviderName"
+	AlertPropertyProductComponentName AlertProperty = "ProductComponentName"
+	AlertPropertyRemediationSteps     AlertProperty = "RemediationSteps"
+	AlertPropertyTechniques           AlertProperty = "Techniques"
+)
+
 // FieldMapping maps one query column to one identifier of an entity, such as the column
 // "Caller" to the Account entity's "FullName".
 type FieldMapping struct {
-	Identifier string `json:"identifier"`
-	ColumnName string `json:"columnName"`
+	Identifier string         `json:"identifier"`
+	ColumnName string         `json:"columnName"`
+	Unknown    jsontext.Value `json:",embed"`
 }
 
 // EntityMapping maps query columns to one entity of the alert.
 type EntityMapping struct {
 	EntityType    EntityMappingType `json:"entityType"`
 	FieldMappings []FieldMapping    `json:"fieldMappings"`
+	Unknown       jsontext.Value    `json:",embed"`
 }
 
 // EventGroupingSettings say how a scheduled rule groups query results into alerts.
 type EventGroupingSettings struct {
 	AggregationKind EventGroupingAggregationKind `json:"aggregationKind,omitzero"`
+	Unknown         jsontext.Value               `json:",embed"`
+}
+
+// AlertPropertyMapping takes one alert property from a query column.
+type AlertPropertyMapping struct {
+	AlertProperty AlertProperty `json:"alertProperty"`
+	// Value is the name of the column.
+	Value   string         `json:"value"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // AlertDetailsOverride takes alert details from query columns instead of the rule.
@@ -164,6 +199,10 @@ type AlertDetailsOverride struct {
 	AlertDescriptionFormat  string `json:"alertDescriptionFormat,omitzero"`
 	AlertTacticsColumnName  string `json:"alertTacticsColumnName,omitzero"`
 	AlertSeverityColumnName string `json:"alertSeverityColumnName,omitzero"`
+	// AlertDynamicProperties take further alert properties (product name, alert link,
+	// remediation steps, ...) from columns.
+	AlertDynamicProperties []AlertPropertyMapping `json:"alertDynamicProperties,omitzero"`
+	Unknown                jsontext.Value         `json:",embed"`
 }
 
 // IncidentConfiguration says whether a rule's alerts create incidents and how they are
@@ -172,6 +211,7 @@ type AlertDetailsOverride struct {
 type IncidentConfiguration struct {
 	CreateIncident        bool                   `json:"createIncident"`
 	GroupingConfiguration *GroupingConfiguration `json:"groupingConfiguration,omitzero"`
+	Unknown               jsontext.Value         `json:",embed"`
 }
 
 // GroupingConfiguration groups a rule's alerts into incidents.
@@ -185,6 +225,7 @@ type GroupingConfiguration struct {
 	GroupByEntities      []EntityMappingType `json:"groupByEntities,omitzero"`
 	GroupByAlertDetails  []AlertDetail       `json:"groupByAlertDetails,omitzero"`
 	GroupByCustomDetails []string            `json:"groupByCustomDetails,omitzero"`
+	Unknown              jsontext.Value      `json:",embed"`
 }
 
 // AlertRule is an analytics rule: *ScheduledAlertRule, *MicrosoftSecurityIncidentCreationAlertRule,
@@ -193,56 +234,65 @@ type GroupingConfiguration struct {
 type AlertRule interface {
 	// Kind returns the rule's kind.
 	Kind() AlertRuleKind
-	// Resource returns the rule's ARM ID, name (its rule ID) and etag.
-	Resource() ResourceInfo
+	// Envelope returns the rule's ARM ID, name (its rule ID), etag and system data.
+	Envelope() *Resource
 	validate() error
 }
 
-// ScheduledAlertRule runs a KQL query on a schedule and raises alerts from its results.
-// Properties the service returns that this SDK does not model are kept and sent back.
-// Its JSON form (json.Marshal, json.Unmarshal) is the service's wire form.
+// ScheduledAlertRule runs a KQL query on a schedule and raises alerts from its results. Its
+// fields read flat (r.Query, r.Etag); on the wire ScheduledAlertRuleProperties sit under
+// "properties". Members this SDK does not model are kept at every level and sent back.
 type ScheduledAlertRule struct {
-	ID   string `json:"-"` // ARM resource ID (read-only)
-	Name string `json:"-"` // the rule ID
-	Etag string `json:"-"`
+	Resource
+	ScheduledAlertRuleProperties `json:"properties"`
+	Unknown                      jsontext.Value `json:",embed"`
+}
 
+// ScheduledAlertRuleProperties are a scheduled rule's "properties".
+type ScheduledAlertRuleProperties struct {
 	DisplayName string   `json:"displayName"`
 	Description string   `json:"description,omitzero"`
 	Enabled     bool     `json:"enabled"`
 	Severity    Severity `json:"severity"`
-	// Query is the KQL query.
+	// Query is the KQL query, at most 10,000 characters.
 	Query string `json:"query"`
 	// QueryFrequency is how often the query runs and QueryPeriod how far back it looks:
 	// each 5 minutes to 14 days.
-	QueryFrequency   time.Duration   `json:"queryFrequency"`
-	QueryPeriod      time.Duration   `json:"queryPeriod"`
-	TriggerOperator  TriggerOperator `json:"triggerOperator"`
-	TriggerThreshold int             `json:"triggerThreshold"`
+	QueryFrequency  time.Duration   `json:"queryFrequency"`
+	QueryPeriod     time.Duration   `json:"queryPeriod"`
+	TriggerOperator TriggerOperator `json:"triggerOperator"`
+	// TriggerThreshold is compared with the number of result rows: 0 to 10,000.
+	TriggerThreshold int `json:"triggerThreshold"`
 	// SuppressionDuration (up to 24 hours) is required by the service even when
 	// SuppressionEnabled is false; the portal sends 5 hours.
-	SuppressionEnabled    bool                   `json:"suppressionEnabled"`
-	SuppressionDuration   time.Duration          `json:"suppressionDuration"`
-	Tactics               []AttackTactic         `json:"tactics,omitzero"`
-	Techniques            []string               `json:"techniques,omitzero"`
-	EntityMappings        []EntityMapping        `json:"entityMappings,omitzero"`
-	CustomDetails         map[string]string      `json:"customDetails,omitzero"`
+	SuppressionEnabled  bool            `json:"suppressionEnabled"`
+	SuppressionDuration time.Duration   `json:"suppressionDuration"`
+	Tactics             []AttackTactic  `json:"tactics,omitzero"`
+	Techniques          []string        `json:"techniques,omitzero"`
+	EntityMappings      []EntityMapping `json:"entityMappings,omitzero"`
+	// CustomDetails maps the name of each custom detail of the alerts to a query column.
+	// The values are column names (strings); other JSON values the service may send are kept.
+	CustomDetails         map[string]any         `json:"customDetails,omitzero"`
 	AlertDetailsOverride  AlertDetailsOverride   `json:"alertDetailsOverride,omitzero"`
 	EventGroupingSettings EventGroupingSettings  `json:"eventGroupingSettings,omitzero"`
 	IncidentConfiguration *IncidentConfiguration `json:"incidentConfiguration,omitzero"`
 	AlertRuleTemplateName string                 `json:"alertRuleTemplateName,omitzero"`
 	TemplateVersion       string                 `json:"templateVersion,omitzero"`
 	LastModified          time.Time              `json:"lastModifiedUtc,omitzero"` // read-only
-
-	raw resourceRaw
+	Unknown               jsontext.Value         `json:",embed"`
 }
 
 // MicrosoftSecurityIncidentCreationAlertRule creates incidents from the alerts of a Microsoft
 // security product.
 type MicrosoftSecurityIncidentCreationAlertRule struct {
-	ID   string `json:"-"`
-	Name string `json:"-"`
-	Etag string `json:"-"`
+	Resource
+	MicrosoftSecurityIncidentCreationAlertRuleProperties `json:"properties"`
+	Unknown                                              jsontext.Value `json:",embed"`
+}
 
+// MicrosoftSecurityIncidentCreationAlertRuleProperties are the "properties" of a
+// MicrosoftSecurityIncidentCreation rule.
+type MicrosoftSecurityIncidentCreationAlertRuleProperties struct {
 	DisplayName   string                       `json:"displayName"`
 	Description   string                       `json:"description,omitzero"`
 	Enabled       bool                         `json:"enabled"`
@@ -251,21 +301,23 @@ type MicrosoftSecurityIncidentCreationAlertRule struct {
 	SeveritiesFilter []Severity `json:"severitiesFilter,omitzero"`
 	// DisplayNamesFilter keeps alerts whose name contains one of these texts and
 	// DisplayNamesExcludeFilter drops those whose name contains one of these.
-	DisplayNamesFilter        []string  `json:"displayNamesFilter,omitzero"`
-	DisplayNamesExcludeFilter []string  `json:"displayNamesExcludeFilter,omitzero"`
-	AlertRuleTemplateName     string    `json:"alertRuleTemplateName,omitzero"`
-	LastModified              time.Time `json:"lastModifiedUtc,omitzero"` // read-only
-
-	raw resourceRaw
+	DisplayNamesFilter        []string       `json:"displayNamesFilter,omitzero"`
+	DisplayNamesExcludeFilter []string       `json:"displayNamesExcludeFilter,omitzero"`
+	AlertRuleTemplateName     string         `json:"alertRuleTemplateName,omitzero"`
+	LastModified              time.Time      `json:"lastModifiedUtc,omitzero"` // read-only
+	Unknown                   jsontext.Value `json:",embed"`
 }
 
 // FusionAlertRule is the built-in multistage attack detection. Only Enabled and
 // AlertRuleTemplateName can be set; the rest is read-only.
 type FusionAlertRule struct {
-	ID   string `json:"-"`
-	Name string `json:"-"`
-	Etag string `json:"-"`
+	Resource
+	FusionAlertRuleProperties `json:"properties"`
+	Unknown                   jsontext.Value `json:",embed"`
+}
 
+// FusionAlertRuleProperties are the "properties" of the Fusion rule.
+type FusionAlertRuleProperties struct {
 	AlertRuleTemplateName string         `json:"alertRuleTemplateName"`
 	Enabled               bool           `json:"enabled"`
 	DisplayName           string         `json:"displayName,omitzero"`
@@ -274,20 +326,14 @@ type FusionAlertRule struct {
 	Tactics               []AttackTactic `json:"tactics,omitzero"`
 	Techniques            []string       `json:"techniques,omitzero"`
 	LastModified          time.Time      `json:"lastModifiedUtc,omitzero"`
-
-	raw resourceRaw
+	Unknown               jsontext.Value `json:",embed"`
 }
 
 // UnknownAlertRule is a rule of a kind this SDK does not type (NRT, MLBehaviorAnalytics,
 // ThreatIntelligence, ...). Raw is the rule's JSON exactly as the service sent it; an update
 // sends it back byte for byte, with only the etag replaced when Etag was changed. To create
-// such a rule, json.Unmarshal its wire form into an UnknownAlertRule.
-type UnknownAlertRule struct {
-	ID   string
-	Name string
-	Etag string
-	Raw  []byte
-}
+// such a rule, decode its wire form into an UnknownAlertRule with UnmarshalJSON.
+type UnknownAlertRule = Unknown[AlertRuleKind]
 
 // Kind returns AlertRuleKindScheduled.
 func (*ScheduledAlertRule) Kind() AlertRuleKind { return AlertRuleKindScheduled }
@@ -300,152 +346,21 @@ func (*MicrosoftSecurityIncidentCreationAlertRule) Kind() AlertRuleKind {
 // Kind returns AlertRuleKindFusion.
 func (*FusionAlertRule) Kind() AlertRuleKind { return AlertRuleKindFusion }
 
-// Kind returns the "kind" member of Raw.
-func (r *UnknownAlertRule) Kind() AlertRuleKind { k, _ := kindOf(r.Raw); return AlertRuleKind(k) }
-
-// Resource returns the rule's ID, name and etag.
-func (r *ScheduledAlertRule) Resource() ResourceInfo { return ResourceInfo{r.ID, r.Name, r.Etag} }
-
-// Resource returns the rule's ID, name and etag.
-func (r *MicrosoftSecurityIncidentCreationAlertRule) Resource() ResourceInfo {
-	return ResourceInfo{r.ID, r.Name, r.Etag}
-}
-
-// Resource returns the rule's ID, name and etag.
-func (r *FusionAlertRule) Resource() ResourceInfo { return ResourceInfo{r.ID, r.Name, r.Etag} }
-
-// Resource returns the rule's ID, name and etag.
-func (r *UnknownAlertRule) Resource() ResourceInfo { return ResourceInfo{r.ID, r.Name, r.Etag} }
-
-// UnknownProperties returns the rule's properties this SDK does not model, by name, as raw
-// JSON. They are sent back unchanged on update.
-func (r *ScheduledAlertRule) UnknownProperties() map[string][]byte {
-	return unknownMembers(r.raw.props)
-}
-
-// UnknownProperties returns the rule's properties this SDK does not model.
-func (r *MicrosoftSecurityIncidentCreationAlertRule) UnknownProperties() map[string][]byte {
-	return unknownMembers(r.raw.props)
-}
-
-// UnknownProperties returns the rule's properties this SDK does not model.
-func (r *FusionAlertRule) UnknownProperties() map[string][]byte { return unknownMembers(r.raw.props) }
-
-type (
-	scheduledRuleProps ScheduledAlertRule
-	msicRuleProps      MicrosoftSecurityIncidentCreationAlertRule
-	fusionRuleProps    FusionAlertRule
+// The kind registry of AlertRule.
+var _ = newFamily[AlertRuleKind, AlertRule](false,
+	func() AlertRule { return new(ScheduledAlertRule) },
+	func() AlertRule { return new(MicrosoftSecurityIncidentCreationAlertRule) },
+	func() AlertRule { return new(FusionAlertRule) },
 )
 
-func (r *ScheduledAlertRule) hdr() header { return header{&r.ID, &r.Name, &r.Etag, &r.raw} }
-func (r *MicrosoftSecurityIncidentCreationAlertRule) hdr() header {
-	return header{&r.ID, &r.Name, &r.Etag, &r.raw}
-}
-func (r *FusionAlertRule) hdr() header { return header{&r.ID, &r.Name, &r.Etag, &r.raw} }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (r *ScheduledAlertRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*scheduledRuleProps)(r), r.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (r ScheduledAlertRule) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*scheduledRuleProps)(&r), r.hdr(), string(r.Kind()))
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (r *ScheduledAlertRule) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, r, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (r ScheduledAlertRule) MarshalJSON() ([]byte, error) { return json.Marshal(r, encodeOptions) }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (r *MicrosoftSecurityIncidentCreationAlertRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*msicRuleProps)(r), r.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (r MicrosoftSecurityIncidentCreationAlertRule) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*msicRuleProps)(&r), r.hdr(), string(r.Kind()))
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (r *MicrosoftSecurityIncidentCreationAlertRule) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, r, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (r MicrosoftSecurityIncidentCreationAlertRule) MarshalJSON() ([]byte, error) {
-	return json.Marshal(r, encodeOptions)
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (r *FusionAlertRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*fusionRuleProps)(r), r.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (r FusionAlertRule) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*fusionRuleProps)(&r), r.hdr(), string(r.Kind()))
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (r *FusionAlertRule) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (r FusionAlertRule) MarshalJSON() ([]byte, error) { return json.Marshal(r, encodeOptions) }
-
-// UnmarshalJSONFrom keeps the rule's JSON as Raw and reads its ID, name and etag.
-func (r *UnknownAlertRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	rr, err := decodeRaw(raw.Clone())
-	*r = UnknownAlertRule{ID: rr.id, Name: rr.name, Etag: rr.etag, Raw: rr.raw}
-	return err
-}
-
-// MarshalJSONTo writes Raw, with its etag replaced by Etag when they differ.
-func (r UnknownAlertRule) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeRaw(enc, r.Raw, r.Etag)
-}
-
-// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
-func (r *UnknownAlertRule) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r, decodeOptions) }
-
-// MarshalJSON is MarshalJSONTo for encoding/json.
-func (r UnknownAlertRule) MarshalJSON() ([]byte, error) { return json.Marshal(r, encodeOptions) }
-
-// newAlertRule returns an empty rule of a typed kind, or nil.
-func newAlertRule(kind string) AlertRule {
-	switch AlertRuleKind(kind) {
-	case AlertRuleKindScheduled:
-		return &ScheduledAlertRule{}
-	case AlertRuleKindMicrosoftSecurityIncidentCreation:
-		return &MicrosoftSecurityIncidentCreationAlertRule{}
-	case AlertRuleKindFusion:
-		return &FusionAlertRule{}
-	}
-	return nil
-}
-
-func unknownAlertRule(raw []byte) (AlertRule, error) {
-	rr, err := decodeRaw(raw)
-	return &UnknownAlertRule{ID: rr.id, Name: rr.name, Etag: rr.etag, Raw: rr.raw}, err
-}
-
-func decodeAlertRule(dec *jsontext.Decoder, out *AlertRule) error {
-	return decodeKinded(dec, out, newAlertRule, unknownAlertRule)
-}
-
-// UnmarshalAlertRule decodes one rule in the service's wire form into the type of its kind.
+// UnmarshalAlertRule decodes one rule in the service's wire form into the type of its kind;
+// it is UnmarshalJSON into an AlertRule.
 func UnmarshalAlertRule(data []byte) (AlertRule, error) {
 	var r AlertRule
-	err := json.Unmarshal(data, &kinded[AlertRule]{&r, newAlertRule, unknownAlertRule}, decodeOptions)
-	return r, err
+	if err := UnmarshalJSON(data, &r); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Limits the service and portal enforce on scheduled rules.
@@ -459,6 +374,9 @@ const (
 	maxAlertRuleQuery = 10000 // characters
 )
 
+// validate checks what the service refuses: required members, the query's length, the
+// limits of the durations and of the threshold, and incomplete entity mappings and grouping.
+// Enum values are not checked: the service accepts values this SDK does not know.
 func (r *ScheduledAlertRule) validate() error {
 	const p = "ScheduledAlertRule."
 	switch {
@@ -466,14 +384,14 @@ func (r *ScheduledAlertRule) validate() error {
 		return argError(p+"DisplayName", "is required")
 	case strings.TrimSpace(r.Query) == "":
 		return argError(p+"Query", "is required")
-	case len([]rune(r.Query)) > maxAlertRuleQuery:
-		return argError(p+"Query", "is %d characters long; at most %d are allowed", len([]rune(r.Query)), maxAlertRuleQuery)
+	case utf8.RuneCountInString(r.Query) > maxAlertRuleQuery:
+		return argError(p+"Query", "is %d characters long; at most %d are allowed", utf8.RuneCountInString(r.Query), maxAlertRuleQuery)
 	}
-	if err := checkEnum(p+"Severity", r.Severity, true, PossibleSeverityValues()...); err != nil {
-		return err
+	if r.Severity == "" {
+		return argError(p+"Severity", "is required")
 	}
-	if err := checkEnum(p+"TriggerOperator", r.TriggerOperator, true, PossibleTriggerOperatorValues()...); err != nil {
-		return err
+	if r.TriggerOperator == "" {
+		return argError(p+"TriggerOperator", "is required")
 	}
 	if r.TriggerThreshold < 0 || r.TriggerThreshold > maxTriggerCount {
 		return argError(p+"TriggerThreshold", "must be between 0 and %d, got %d", maxTriggerCount, r.TriggerThreshold)
@@ -488,9 +406,6 @@ func (r *ScheduledAlertRule) validate() error {
 		return argError(p+"SuppressionDuration", "is required even when suppression is off (the portal sends PT5H)")
 	}
 	if err := checkDuration(p+"SuppressionDuration", r.SuppressionDuration, time.Second, maxSuppression); err != nil {
-		return err
-	}
-	if err := checkEnum(p+"EventGroupingSettings.AggregationKind", r.EventGroupingSettings.AggregationKind, false, EventGroupingSingleAlert, EventGroupingAlertPerResult); err != nil {
 		return err
 	}
 	if err := validateEntityMappings(p+"EntityMappings", r.EntityMappings); err != nil {
@@ -512,8 +427,8 @@ func (r *ScheduledAlertRule) validate() error {
 func validateEntityMappings(name string, ms []EntityMapping) error {
 	for i, m := range ms {
 		n := fmt.Sprintf("%s[%d]", name, i)
-		if err := checkEnum(n+".EntityType", m.EntityType, true, PossibleEntityMappingTypeValues()...); err != nil {
-			return err
+		if m.EntityType == "" {
+			return argError(n+".EntityType", "is required")
 		}
 		if len(m.FieldMappings) == 0 {
 			return argError(n+".FieldMappings", "an entity mapping needs at least one field mapping")
@@ -528,24 +443,14 @@ func validateEntityMappings(name string, ms []EntityMapping) error {
 }
 
 func (g *GroupingConfiguration) validate(p string) error {
-	if err := checkEnum(p+"MatchingMethod", g.MatchingMethod, true, MatchingAllEntities, MatchingAnyAlert, MatchingSelected); err != nil {
-		return err
+	if g.MatchingMethod == "" {
+		return argError(p+"MatchingMethod", "is required")
 	}
 	if err := checkDuration(p+"LookbackDuration", g.LookbackDuration, minGroupLookback, maxGroupLookback); err != nil {
 		return err
 	}
 	if g.MatchingMethod == MatchingSelected && len(g.GroupByEntities)+len(g.GroupByAlertDetails)+len(g.GroupByCustomDetails) == 0 {
 		return argError(p+"MatchingMethod", "Selected needs at least one of GroupByEntities, GroupByAlertDetails and GroupByCustomDetails")
-	}
-	for i, e := range g.GroupByEntities {
-		if err := checkEnum(fmt.Sprintf("%sGroupByEntities[%d]", p, i), e, true, PossibleEntityMappingTypeValues()...); err != nil {
-			return err
-		}
-	}
-	for i, d := range g.GroupByAlertDetails {
-		if err := checkEnum(fmt.Sprintf("%sGroupByAlertDetails[%d]", p, i), d, true, AlertDetailDisplayName, AlertDetailSeverity); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -555,13 +460,8 @@ func (r *MicrosoftSecurityIncidentCreationAlertRule) validate() error {
 	if strings.TrimSpace(r.DisplayName) == "" {
 		return argError(p+"DisplayName", "is required")
 	}
-	if err := checkEnum(p+"ProductFilter", r.ProductFilter, true, PossibleMicrosoftSecurityProductNameValues()...); err != nil {
-		return err
-	}
-	for i, s := range r.SeveritiesFilter {
-		if err := checkEnum(fmt.Sprintf("%sSeveritiesFilter[%d]", p, i), s, true, PossibleSeverityValues()...); err != nil {
-			return err
-		}
+	if r.ProductFilter == "" {
+		return argError(p+"ProductFilter", "is required")
 	}
 	return nil
 }
@@ -569,17 +469,6 @@ func (r *MicrosoftSecurityIncidentCreationAlertRule) validate() error {
 func (r *FusionAlertRule) validate() error {
 	if strings.TrimSpace(r.AlertRuleTemplateName) == "" {
 		return argError("FusionAlertRule.AlertRuleTemplateName", "is required")
-	}
-	return nil
-}
-
-func (r *UnknownAlertRule) validate() error {
-	k, err := kindOf(r.Raw)
-	if err != nil {
-		return argError("UnknownAlertRule.Raw", "is not a JSON object: %v", err)
-	}
-	if k == "" {
-		return argError("UnknownAlertRule.Raw", "has no kind")
 	}
 	return nil
 }
@@ -593,9 +482,7 @@ type ListAlertRulesOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules
 func (c *Client) ListAlertRules(_ *ListAlertRulesOptions) *Pager[AlertRule] {
-	p := newPager[AlertRule](c, &request{op: "Client.ListAlertRules", method: http.MethodGet, path: c.path("alertRules")})
-	p.decode = decodeAlertRule
-	return p
+	return newPager[AlertRule](c, &request{op: "Client.ListAlertRules", method: http.MethodGet, path: c.path("alertRules")})
 }
 
 // GetAlertRuleOptions are the options of GetAlertRule; none yet.
@@ -610,8 +497,7 @@ func (c *Client) GetAlertRule(ctx context.Context, ruleID string, _ *GetAlertRul
 		return nil, err
 	}
 	var out AlertRule
-	err := c.call(ctx, &request{op: "Client.GetAlertRule", method: http.MethodGet, path: c.path("alertRules", ruleID)},
-		&kinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
+	err := c.call(ctx, &request{op: "Client.GetAlertRule", method: http.MethodGet, path: c.path("alertRules", ruleID)}, &out)
 	return out, err
 }
 
@@ -622,8 +508,12 @@ type CreateOrUpdateAlertRuleOptions struct{}
 // the stored rule with its new etag. To update, send the rule as read with its Etag: a stale
 // etag is a *ResponseError matching ErrConflict, and a rule sent without an etag overwrites
 // the existing one (the service keeps the last write). The rule is
-// validated first: required fields, known enum values, and durations within the service's
-// limits. An *UnknownAlertRule is sent byte for byte as it was read.
+// validated first, for what the service refuses: required fields, the query's length, the
+// limits of the durations and of the trigger threshold, entity mappings without field
+// mappings, and Selected grouping without anything to group by. Enum values are sent as they
+// are, also values this SDK does not know. A rule built in Go gets its kind; members of a rule
+// read that this SDK does not model are sent back, at every depth, and an *UnknownAlertRule is
+// sent byte for byte as it was read.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}
 func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rule AlertRule, _ *CreateOrUpdateAlertRuleOptions) (AlertRule, error) {
@@ -637,8 +527,7 @@ func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rul
 		return nil, err
 	}
 	var out AlertRule
-	err := c.call(ctx, &request{op: "Client.CreateOrUpdateAlertRule", method: http.MethodPut, path: c.path("alertRules", ruleID), body: rule, ok: okPut},
-		&kinded[AlertRule]{&out, newAlertRule, unknownAlertRule})
+	err := c.call(ctx, &request{op: "Client.CreateOrUpdateAlertRule", method: http.MethodPut, path: c.path("alertRules", ruleID), body: rule, ok: okPut}, &out)
 	return out, err
 }
 
@@ -656,42 +545,27 @@ func (c *Client) DeleteAlertRule(ctx context.Context, ruleID string, _ *DeleteAl
 	return c.call(ctx, &request{op: "Client.DeleteAlertRule", method: http.MethodDelete, path: c.path("alertRules", ruleID), ok: okDelete}, nil)
 }
 
-// AlertRuleAction is a playbook (Logic App) an analytics rule triggers for each alert.
+// AlertRuleAction is a playbook (Logic App) an analytics rule triggers for each alert. Its
+// fields read flat (a.LogicAppResourceID, a.Etag); on the wire AlertRuleActionProperties sit
+// under "properties".
 type AlertRuleAction struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the action ID
-	Etag string `json:"-"`
+	Resource
+	AlertRuleActionProperties `json:"properties"`
+	Unknown                   jsontext.Value `json:",embed"`
+}
 
+// AlertRuleActionProperties are an action's "properties".
+type AlertRuleActionProperties struct {
 	// LogicAppResourceID is the ARM ID of the Logic App workflow.
 	LogicAppResourceID string `json:"logicAppResourceId"`
 	// TriggerURI is the Logic App's trigger callback URL. It is required to create or update
-	// an action and never returned. It carries a signature: treat it as a secret.
+	// an action and never returned. It carries a signature: treat it as a secret. Errors of
+	// this SDK never include it.
 	TriggerURI string `json:"triggerUri,omitzero"`
 	// WorkflowID is the workflow's ID (read-only).
-	WorkflowID string `json:"workflowId,omitzero"`
-
-	raw resourceRaw
+	WorkflowID string         `json:"workflowId,omitzero"`
+	Unknown    jsontext.Value `json:",embed"`
 }
-
-type actionProps AlertRuleAction
-
-func (a *AlertRuleAction) hdr() header { return header{&a.ID, &a.Name, &a.Etag, &a.raw} }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (a *AlertRuleAction) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*actionProps)(a), a.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (a AlertRuleAction) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*actionProps)(&a), a.hdr(), "")
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (a *AlertRuleAction) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, a, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (a AlertRuleAction) MarshalJSON() ([]byte, error) { return json.Marshal(a, encodeOptions) }
 
 // ListAlertRuleActionsOptions are the options of ListAlertRuleActions; none yet.
 type ListAlertRuleActionsOptions struct{}
@@ -774,8 +648,9 @@ func (c *Client) DeleteAlertRuleAction(ctx context.Context, ruleID, actionID str
 
 // AlertRuleTemplateDataSource is a data connector a template needs.
 type AlertRuleTemplateDataSource struct {
-	ConnectorID string   `json:"connectorId"`
-	DataTypes   []string `json:"dataTypes,omitzero"`
+	ConnectorID string         `json:"connectorId"`
+	DataTypes   []string       `json:"dataTypes,omitzero"`
+	Unknown     jsontext.Value `json:",embed"`
 }
 
 // AlertRuleTemplate is a built-in template for analytics rules:
@@ -784,48 +659,57 @@ type AlertRuleTemplateDataSource struct {
 type AlertRuleTemplate interface {
 	// Kind returns the kind of rule the template makes.
 	Kind() AlertRuleKind
-	// Resource returns the template's ARM ID and name (its template ID).
-	Resource() ResourceInfo
-	isAlertRuleTemplate()
+	// Envelope returns the template's ARM ID and name (its template ID).
+	Envelope() *Resource
 }
 
 // ScheduledAlertRuleTemplate is the template of a scheduled rule. NewRuleFromTemplate turns
-// it into a rule.
+// it into a rule. Its fields read flat (t.Query); on the wire
+// ScheduledAlertRuleTemplateProperties sit under "properties".
 type ScheduledAlertRuleTemplate struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the template ID, which rules refer to as AlertRuleTemplateName
+	Resource
+	ScheduledAlertRuleTemplateProperties `json:"properties"`
+	Unknown                              jsontext.Value `json:",embed"`
+}
 
-	DisplayName            string                        `json:"displayName,omitzero"`
-	Description            string                        `json:"description,omitzero"`
-	Severity               Severity                      `json:"severity,omitzero"`
-	Tactics                []AttackTactic                `json:"tactics,omitzero"`
-	Techniques             []string                      `json:"techniques,omitzero"`
-	Query                  string                        `json:"query,omitzero"`
-	QueryFrequency         time.Duration                 `json:"queryFrequency,omitzero"`
-	QueryPeriod            time.Duration                 `json:"queryPeriod,omitzero"`
-	TriggerOperator        TriggerOperator               `json:"triggerOperator,omitzero"`
-	TriggerThreshold       int                           `json:"triggerThreshold"`
-	EntityMappings         []EntityMapping               `json:"entityMappings,omitzero"`
-	CustomDetails          map[string]string             `json:"customDetails,omitzero"`
-	AlertDetailsOverride   AlertDetailsOverride          `json:"alertDetailsOverride,omitzero"`
-	EventGroupingSettings  EventGroupingSettings         `json:"eventGroupingSettings,omitzero"`
+// ScheduledAlertRuleTemplateProperties are a scheduled rule template's "properties".
+type ScheduledAlertRuleTemplateProperties struct {
+	DisplayName           string                `json:"displayName,omitzero"`
+	Description           string                `json:"description,omitzero"`
+	Severity              Severity              `json:"severity,omitzero"`
+	Tactics               []AttackTactic        `json:"tactics,omitzero"`
+	Techniques            []string              `json:"techniques,omitzero"`
+	Query                 string                `json:"query,omitzero"`
+	QueryFrequency        time.Duration         `json:"queryFrequency,omitzero"`
+	QueryPeriod           time.Duration         `json:"queryPeriod,omitzero"`
+	TriggerOperator       TriggerOperator       `json:"triggerOperator,omitzero"`
+	TriggerThreshold      int                   `json:"triggerThreshold"`
+	EntityMappings        []EntityMapping       `json:"entityMappings,omitzero"`
+	CustomDetails         map[string]any        `json:"customDetails,omitzero"`
+	AlertDetailsOverride  AlertDetailsOverride  `json:"alertDetailsOverride,omitzero"`
+	EventGroupingSettings EventGroupingSettings `json:"eventGroupingSettings,omitzero"`
+	// Version is the template's version, such as "1.0.2"; rules made from it keep it as
+	// TemplateVersion.
 	Version                string                        `json:"version,omitzero"`
 	Status                 AlertRuleTemplateStatus       `json:"status,omitzero"`
 	RequiredDataConnectors []AlertRuleTemplateDataSource `json:"requiredDataConnectors,omitzero"`
 	RulesCreatedCount      int                           `json:"alertRulesCreatedByTemplateCount,omitzero"`
 	Created                time.Time                     `json:"createdDateUTC,omitzero"`
 	LastUpdated            time.Time                     `json:"lastUpdatedDateUTC,omitzero"`
-
-	etag string
-	raw  resourceRaw
+	Unknown                jsontext.Value                `json:",embed"`
 }
 
 // MicrosoftSecurityIncidentCreationAlertRuleTemplate is the template of a
 // MicrosoftSecurityIncidentCreation rule.
 type MicrosoftSecurityIncidentCreationAlertRuleTemplate struct {
-	ID   string `json:"-"`
-	Name string `json:"-"`
+	Resource
+	MicrosoftSecurityIncidentCreationAlertRuleTemplateProperties `json:"properties"`
+	Unknown                                                      jsontext.Value `json:",embed"`
+}
 
+// MicrosoftSecurityIncidentCreationAlertRuleTemplateProperties are the "properties" of a
+// MicrosoftSecurityIncidentCreation rule template.
+type MicrosoftSecurityIncidentCreationAlertRuleTemplateProperties struct {
 	DisplayName               string                        `json:"displayName,omitzero"`
 	Description               string                        `json:"description,omitzero"`
 	ProductFilter             MicrosoftSecurityProductName  `json:"productFilter,omitzero"`
@@ -837,16 +721,18 @@ type MicrosoftSecurityIncidentCreationAlertRuleTemplate struct {
 	RulesCreatedCount         int                           `json:"alertRulesCreatedByTemplateCount,omitzero"`
 	Created                   time.Time                     `json:"createdDateUTC,omitzero"`
 	LastUpdated               time.Time                     `json:"lastUpdatedDateUTC,omitzero"`
-
-	etag string
-	raw  resourceRaw
+	Unknown                   jsontext.Value                `json:",embed"`
 }
 
 // FusionAlertRuleTemplate is the template of the Fusion rule.
 type FusionAlertRuleTemplate struct {
-	ID   string `json:"-"`
-	Name string `json:"-"`
+	Resource
+	FusionAlertRuleTemplateProperties `json:"properties"`
+	Unknown                           jsontext.Value `json:",embed"`
+}
 
+// FusionAlertRuleTemplateProperties are the "properties" of the Fusion rule template.
+type FusionAlertRuleTemplateProperties struct {
 	DisplayName            string                        `json:"displayName,omitzero"`
 	Description            string                        `json:"description,omitzero"`
 	Severity               Severity                      `json:"severity,omitzero"`
@@ -857,18 +743,12 @@ type FusionAlertRuleTemplate struct {
 	RulesCreatedCount      int                           `json:"alertRulesCreatedByTemplateCount,omitzero"`
 	Created                time.Time                     `json:"createdDateUTC,omitzero"`
 	LastUpdated            time.Time                     `json:"lastUpdatedDateUTC,omitzero"`
-
-	etag string
-	raw  resourceRaw
+	Unknown                jsontext.Value                `json:",embed"`
 }
 
 // UnknownAlertRuleTemplate is a template of a kind this SDK does not type; Raw is its JSON as
-// the service sent it.
-type UnknownAlertRuleTemplate struct {
-	ID   string
-	Name string
-	Raw  []byte
-}
+// the service sent it. It is the same type as UnknownAlertRule.
+type UnknownAlertRuleTemplate = Unknown[AlertRuleKind]
 
 // Kind returns AlertRuleKindScheduled.
 func (*ScheduledAlertRuleTemplate) Kind() AlertRuleKind { return AlertRuleKindScheduled }
@@ -881,146 +761,12 @@ func (*MicrosoftSecurityIncidentCreationAlertRuleTemplate) Kind() AlertRuleKind 
 // Kind returns AlertRuleKindFusion.
 func (*FusionAlertRuleTemplate) Kind() AlertRuleKind { return AlertRuleKindFusion }
 
-// Kind returns the "kind" member of Raw.
-func (t *UnknownAlertRuleTemplate) Kind() AlertRuleKind {
-	k, _ := kindOf(t.Raw)
-	return AlertRuleKind(k)
-}
-
-// Resource returns the template's ID and name.
-func (t *ScheduledAlertRuleTemplate) Resource() ResourceInfo {
-	return ResourceInfo{t.ID, t.Name, t.etag}
-}
-
-// Resource returns the template's ID and name.
-func (t *MicrosoftSecurityIncidentCreationAlertRuleTemplate) Resource() ResourceInfo {
-	return ResourceInfo{t.ID, t.Name, t.etag}
-}
-
-// Resource returns the template's ID and name.
-func (t *FusionAlertRuleTemplate) Resource() ResourceInfo { return ResourceInfo{t.ID, t.Name, t.etag} }
-
-// Resource returns the template's ID and name.
-func (t *UnknownAlertRuleTemplate) Resource() ResourceInfo {
-	return ResourceInfo{ID: t.ID, Name: t.Name}
-}
-
-func (*ScheduledAlertRuleTemplate) isAlertRuleTemplate()                         {}
-func (*MicrosoftSecurityIncidentCreationAlertRuleTemplate) isAlertRuleTemplate() {}
-func (*FusionAlertRuleTemplate) isAlertRuleTemplate()                            {}
-func (*UnknownAlertRuleTemplate) isAlertRuleTemplate()                           {}
-
-type (
-	scheduledTemplateProps ScheduledAlertRuleTemplate
-	msicTemplateProps      MicrosoftSecurityIncidentCreationAlertRuleTemplate
-	fusionTemplateProps    FusionAlertRuleTemplate
+// The kind registry of AlertRuleTemplate.
+var _ = newFamily[AlertRuleKind, AlertRuleTemplate](false,
+	func() AlertRuleTemplate { return new(ScheduledAlertRuleTemplate) },
+	func() AlertRuleTemplate { return new(MicrosoftSecurityIncidentCreationAlertRuleTemplate) },
+	func() AlertRuleTemplate { return new(FusionAlertRuleTemplate) },
 )
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (t *ScheduledAlertRuleTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*scheduledTemplateProps)(t), header{&t.ID, &t.Name, &t.etag, &t.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (t ScheduledAlertRuleTemplate) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*scheduledTemplateProps)(&t), header{&t.ID, &t.Name, &t.etag, &t.raw}, string(t.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (t *MicrosoftSecurityIncidentCreationAlertRuleTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*msicTemplateProps)(t), header{&t.ID, &t.Name, &t.etag, &t.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (t MicrosoftSecurityIncidentCreationAlertRuleTemplate) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*msicTemplateProps)(&t), header{&t.ID, &t.Name, &t.etag, &t.raw}, string(t.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (t *FusionAlertRuleTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*fusionTemplateProps)(t), header{&t.ID, &t.Name, &t.etag, &t.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (t FusionAlertRuleTemplate) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*fusionTemplateProps)(&t), header{&t.ID, &t.Name, &t.etag, &t.raw}, string(t.Kind()))
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (t *ScheduledAlertRuleTemplate) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, t, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (t ScheduledAlertRuleTemplate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(t, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (t *MicrosoftSecurityIncidentCreationAlertRuleTemplate) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, t, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (t MicrosoftSecurityIncidentCreationAlertRuleTemplate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(t, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (t *FusionAlertRuleTemplate) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, t, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (t FusionAlertRuleTemplate) MarshalJSON() ([]byte, error) { return json.Marshal(t, encodeOptions) }
-
-// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
-func (t *UnknownAlertRuleTemplate) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, t, decodeOptions)
-}
-
-// MarshalJSON is MarshalJSONTo for encoding/json.
-func (t UnknownAlertRuleTemplate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(t, encodeOptions)
-}
-
-// UnmarshalJSONFrom keeps the template's JSON as Raw.
-func (t *UnknownAlertRuleTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	rr, err := decodeRaw(raw.Clone())
-	*t = UnknownAlertRuleTemplate{ID: rr.id, Name: rr.name, Raw: rr.raw}
-	return err
-}
-
-// MarshalJSONTo writes Raw.
-func (t UnknownAlertRuleTemplate) MarshalJSONTo(enc *jsontext.Encoder) error {
-	rr, _ := decodeRaw(t.Raw)
-	return encodeRaw(enc, t.Raw, rr.etag)
-}
-
-func newAlertRuleTemplate(kind string) AlertRuleTemplate {
-	switch AlertRuleKind(kind) {
-	case AlertRuleKindScheduled:
-		return &ScheduledAlertRuleTemplate{}
-	case AlertRuleKindMicrosoftSecurityIncidentCreation:
-		return &MicrosoftSecurityIncidentCreationAlertRuleTemplate{}
-	case AlertRuleKindFusion:
-		return &FusionAlertRuleTemplate{}
-	}
-	return nil
-}
-
-func unknownAlertRuleTemplate(raw []byte) (AlertRuleTemplate, error) {
-	rr, err := decodeRaw(raw)
-	return &UnknownAlertRuleTemplate{ID: rr.id, Name: rr.name, Raw: rr.raw}, err
-}
-
-func decodeAlertRuleTemplate(dec *jsontext.Decoder, out *AlertRuleTemplate) error {
-	return decodeKinded(dec, out, newAlertRuleTemplate, unknownAlertRuleTemplate)
-}
 
 // ListAlertRuleTemplatesOptions are the options of ListAlertRuleTemplates; none yet.
 type ListAlertRuleTemplatesOptions struct{}
@@ -1030,9 +776,7 @@ type ListAlertRuleTemplatesOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRuleTemplates
 func (c *Client) ListAlertRuleTemplates(_ *ListAlertRuleTemplatesOptions) *Pager[AlertRuleTemplate] {
-	p := newPager[AlertRuleTemplate](c, &request{op: "Client.ListAlertRuleTemplates", method: http.MethodGet, path: c.path("alertRuleTemplates")})
-	p.decode = decodeAlertRuleTemplate
-	return p
+	return newPager[AlertRuleTemplate](c, &request{op: "Client.ListAlertRuleTemplates", method: http.MethodGet, path: c.path("alertRuleTemplates")})
 }
 
 // GetAlertRuleTemplateOptions are the options of GetAlertRuleTemplate; none yet.
@@ -1046,8 +790,7 @@ func (c *Client) GetAlertRuleTemplate(ctx context.Context, templateID string, _ 
 		return nil, err
 	}
 	var out AlertRuleTemplate
-	err := c.call(ctx, &request{op: "Client.GetAlertRuleTemplate", method: http.MethodGet, path: c.path("alertRuleTemplates", templateID)},
-		&kinded[AlertRuleTemplate]{&out, newAlertRuleTemplate, unknownAlertRuleTemplate})
+	err := c.call(ctx, &request{op: "Client.GetAlertRuleTemplate", method: http.MethodGet, path: c.path("alertRuleTemplates", templateID)}, &out)
 	return out, err
 }
 
@@ -1064,7 +807,7 @@ const (
 // creates incidents without grouping. The rule shares no slices or maps with t. Create it with
 // CreateOrUpdateAlertRule under a new rule ID (a GUID).
 func NewRuleFromTemplate(t *ScheduledAlertRuleTemplate) *ScheduledAlertRule {
-	r := &ScheduledAlertRule{
+	r := &ScheduledAlertRule{ScheduledAlertRuleProperties: ScheduledAlertRuleProperties{
 		DisplayName:           t.DisplayName,
 		Description:           t.Description,
 		Enabled:               true,
@@ -1077,9 +820,9 @@ func NewRuleFromTemplate(t *ScheduledAlertRuleTemplate) *ScheduledAlertRule {
 		SuppressionDuration:   defaultSuppression,
 		Tactics:               slices.Clone(t.Tactics),
 		Techniques:            slices.Clone(t.Techniques),
-		CustomDetails:         maps.Clone(t.CustomDetails),
-		AlertDetailsOverride:  t.AlertDetailsOverride,
-		EventGroupingSettings: t.EventGroupingSettings,
+		CustomDetails:         cloneJSONMap(t.CustomDetails),
+		AlertDetailsOverride:  t.AlertDetailsOverride.clone(),
+		EventGroupingSettings: EventGroupingSettings{AggregationKind: t.EventGroupingSettings.AggregationKind, Unknown: bytes.Clone(t.EventGroupingSettings.Unknown)},
 		AlertRuleTemplateName: t.Name,
 		TemplateVersion:       t.Version,
 		IncidentConfiguration: &IncidentConfiguration{
@@ -1089,9 +832,55 @@ func NewRuleFromTemplate(t *ScheduledAlertRuleTemplate) *ScheduledAlertRule {
 				MatchingMethod:   MatchingAllEntities,
 			},
 		},
-	}
+	}}
 	for _, m := range t.EntityMappings {
-		r.EntityMappings = append(r.EntityMappings, EntityMapping{EntityType: m.EntityType, FieldMappings: slices.Clone(m.FieldMappings)})
+		r.EntityMappings = append(r.EntityMappings, m.clone())
 	}
 	return r
+}
+
+// clone returns a copy of m that shares no memory with it.
+func (m EntityMapping) clone() EntityMapping {
+	c := EntityMapping{EntityType: m.EntityType, Unknown: bytes.Clone(m.Unknown)}
+	for _, f := range m.FieldMappings {
+		c.FieldMappings = append(c.FieldMappings, FieldMapping{Identifier: f.Identifier, ColumnName: f.ColumnName, Unknown: bytes.Clone(f.Unknown)})
+	}
+	return c
+}
+
+// clone returns a copy of o that shares no memory with it.
+func (o AlertDetailsOverride) clone() AlertDetailsOverride {
+	c := o
+	c.Unknown = bytes.Clone(o.Unknown)
+	c.AlertDynamicProperties = nil
+	for _, p := range o.AlertDynamicProperties {
+		c.AlertDynamicProperties = append(c.AlertDynamicProperties, AlertPropertyMapping{AlertProperty: p.AlertProperty, Value: p.Value, Unknown: bytes.Clone(p.Unknown)})
+	}
+	return c
+}
+
+// cloneJSONMap returns a deep copy of a free-form JSON object.
+func cloneJSONMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]any, len(m))
+	for k, v := range m {
+		c[k] = cloneJSONValue(v)
+	}
+	return c
+}
+
+func cloneJSONValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return cloneJSONMap(v)
+	case []any:
+		c := make([]any, len(v))
+		for i, x := range v {
+			c[i] = cloneJSONValue(x)
+		}
+		return c
+	}
+	return v
 }

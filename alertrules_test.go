@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -63,7 +64,7 @@ func members(t *testing.T, b []byte) map[string]json.RawMessage {
 }
 
 func validScheduledRule() *sentinel.ScheduledAlertRule {
-	return &sentinel.ScheduledAlertRule{
+	return &sentinel.ScheduledAlertRule{ScheduledAlertRuleProperties: sentinel.ScheduledAlertRuleProperties{
 		DisplayName:         "Brute force against Entra ID",
 		Enabled:             true,
 		Severity:            sentinel.SeverityMedium,
@@ -79,7 +80,7 @@ func validScheduledRule() *sentinel.ScheduledAlertRule {
 			EntityType:    sentinel.EntityMappingAccount,
 			FieldMappings: []sentinel.FieldMapping{{Identifier: "FullName", ColumnName: "UserPrincipalName"}},
 		}},
-		CustomDetails: map[string]string{"Attempts": "count_"},
+		CustomDetails: map[string]any{"Attempts": "count_"},
 		IncidentConfiguration: &sentinel.IncidentConfiguration{
 			CreateIncident: true,
 			GroupingConfiguration: &sentinel.GroupingConfiguration{
@@ -87,7 +88,7 @@ func validScheduledRule() *sentinel.ScheduledAlertRule {
 				GroupByEntities: []sentinel.EntityMappingType{sentinel.EntityMappingAccount},
 			},
 		},
-	}
+	}}
 }
 
 func TestAlertRuleFixturesDecode(t *testing.T) {
@@ -98,7 +99,8 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, sentinel.AlertRuleKindScheduled, s.Kind())
 	assert.Equal(t, "73e01a99-5cd7-4139-a149-9f2736ff2ab5", s.Name)
 	assert.Equal(t, `"0300bf09-0000-0000-0000-5c37296e0000"`, s.Etag)
-	assert.Equal(t, sentinel.ResourceInfo{ID: s.ID, Name: s.Name, Etag: s.Etag}, s.Resource())
+	assert.Same(t, &s.Resource, s.Envelope())
+	assert.Equal(t, "alice.jones@contoso.com", s.SystemData.CreatedBy)
 	assert.Equal(t, "Changes to Amazon VPC settings", s.DisplayName)
 	assert.True(t, s.Enabled)
 	assert.Equal(t, sentinel.SeverityHigh, s.Severity)
@@ -113,12 +115,20 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, "1.0.2", s.TemplateVersion)
 	assert.Equal(t, time.Date(2026, 10, 30, 14, 1, 2, 123456700, time.UTC), s.LastModified)
 	assert.Equal(t, sentinel.EventGroupingAlertPerResult, s.EventGroupingSettings.AggregationKind)
-	assert.Equal(t, map[string]string{"EventName": "EventName", "Region": "AWSRegion"}, s.CustomDetails)
+	assert.Equal(t, map[string]any{"EventName": "EventName", "Region": "AWSRegion"}, s.CustomDetails)
 	assert.Equal(t, []sentinel.EntityMapping{
 		{EntityType: sentinel.EntityMappingAccount, FieldMappings: []sentinel.FieldMapping{{Identifier: "FullName", ColumnName: "AccountCustomEntity"}}},
 		{EntityType: sentinel.EntityMappingIP, FieldMappings: []sentinel.FieldMapping{{Identifier: "Address", ColumnName: "IPCustomEntity"}}},
 	}, s.EntityMappings)
-	assert.Equal(t, sentinel.AlertDetailsOverride{AlertDisplayNameFormat: "VPC change by {{AccountCustomEntity}}", AlertDescriptionFormat: "{{EventName}} from {{IPCustomEntity}}", AlertSeverityColumnName: "Severity"}, s.AlertDetailsOverride)
+	assert.Equal(t, sentinel.AlertDetailsOverride{
+		AlertDisplayNameFormat: "VPC change by {{AccountCustomEntity}}", AlertDescriptionFormat: "{{EventName}} from {{IPCustomEntity}}",
+		AlertTacticsColumnName: "Tactics", AlertSeverityColumnName: "Severity",
+		AlertDynamicProperties: []sentinel.AlertPropertyMapping{
+			{AlertProperty: sentinel.AlertPropertyProductComponentName, Value: "ProductComponentNameCustomColumn"},
+			{AlertProperty: sentinel.AlertPropertyProductName, Value: "ProductNameCustomColumn"},
+			{AlertProperty: sentinel.AlertPropertyAlertLink, Value: "Link"},
+		},
+	}, s.AlertDetailsOverride)
 	require.NotNil(t, s.IncidentConfiguration)
 	assert.True(t, s.IncidentConfiguration.CreateIncident)
 	assert.Equal(t, &sentinel.GroupingConfiguration{
@@ -127,10 +137,10 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 		GroupByAlertDetails:  []sentinel.AlertDetail{sentinel.AlertDetailDisplayName},
 		GroupByCustomDetails: []string{"EventName"},
 	}, s.IncidentConfiguration.GroupingConfiguration)
-	assert.Equal(t, map[string][]byte{
-		"sentinelEntitiesMappings": []byte(`[{"columnName": "Entities"}]`),
-		"subTechniques":            []byte(`["T1098.001"]`),
-	}, s.UnknownProperties())
+	assert.Equal(t, map[string]jsontext.Value{
+		"sentinelEntitiesMappings": jsontext.Value(`[{"columnName": "Entities"}]`),
+		"subTechniques":            jsontext.Value(`["T1098.001"]`),
+	}, sentinel.UnknownMembers(s.ScheduledAlertRuleProperties.Unknown))
 
 	r, err = sentinel.UnmarshalAlertRule(fixture(t, "alertrules/get_msic.json"))
 	require.NoError(t, err)
@@ -139,9 +149,10 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, sentinel.ProductMicrosoftCloudAppSecurity, m.ProductFilter)
 	assert.Equal(t, []sentinel.Severity{sentinel.SeverityHigh, sentinel.SeverityMedium}, m.SeveritiesFilter)
 	assert.Equal(t, []string{"Impossible travel"}, m.DisplayNamesFilter)
-	assert.Nil(t, m.DisplayNamesExcludeFilter)
-	assert.Empty(t, m.Description)
-	assert.Empty(t, m.AlertRuleTemplateName)
+	assert.Equal(t, []string{"Activity from infrequent country"}, m.DisplayNamesExcludeFilter)
+	assert.Equal(t, "Creates an incident for each high or medium Defender for Cloud Apps alert", m.Description)
+	assert.Equal(t, "b3cfc7c0-092c-481c-a55b-34a3979758cb", m.AlertRuleTemplateName)
+	assert.Equal(t, time.Date(2026, 9, 4, 12, 5, 3, 456700000, time.UTC), m.LastModified)
 	assert.Equal(t, "Create incidents based on Microsoft Cloud App Security alerts", m.DisplayName)
 
 	r, err = sentinel.UnmarshalAlertRule(fixture(t, "alertrules/get_fusion.json"))
@@ -151,7 +162,7 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, "f71aba3d-28fb-450b-b192-4e76a83015c8", f.AlertRuleTemplateName)
 	assert.Equal(t, sentinel.SeverityHigh, f.Severity)
 	assert.Equal(t, "BuiltInFusion", f.Name)
-	assert.Contains(t, f.UnknownProperties(), "sourceSettings")
+	assert.Contains(t, sentinel.UnknownMembers(f.FusionAlertRuleProperties.Unknown), "sourceSettings")
 
 	raw := fixture(t, "alertrules/get_nrt.json")
 	r, err = sentinel.UnmarshalAlertRule(raw)
@@ -162,6 +173,64 @@ func TestAlertRuleFixturesDecode(t *testing.T) {
 	assert.Equal(t, "9d1a6f38-0e6c-4a4f-a8a2-4c6c1e3f0a77", u.Name)
 	assert.Equal(t, `"0b00e3a4-0000-0d00-0000-64a1b2c30000"`, u.Etag)
 	assert.Equal(t, string(bytes.TrimSpace(raw)), string(u.Raw))
+}
+
+func TestAlertRuleTemplateAndActionFixturesDecode(t *testing.T) {
+	var tmpl sentinel.AlertRuleTemplate
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_scheduled.json"), &tmpl))
+	st, ok := tmpl.(*sentinel.ScheduledAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, "0d2e1a32-7a6d-4c2b-9a4f-1b8f5d1f3e21", st.Envelope().Name)
+	assert.Equal(t, sentinel.IdentityApplication, st.SystemData.CreatedByType)
+	assert.Equal(t, 24*time.Hour, st.QueryFrequency)
+	assert.Equal(t, 2, st.TriggerThreshold)
+	assert.Equal(t, 3, st.RulesCreatedCount)
+	assert.Equal(t, "1.0.2", st.Version)
+	assert.Equal(t, sentinel.TemplateAvailable, st.Status)
+	assert.Equal(t, time.Date(2021, 2, 27, 10, 0, 0, 0, time.UTC), st.LastUpdated)
+	assert.Equal(t, []sentinel.AlertPropertyMapping{
+		{AlertProperty: sentinel.AlertPropertyProductName, Value: "ProductNameColumn"},
+		{AlertProperty: sentinel.AlertPropertyRemediationSteps, Value: "Steps"},
+	}, st.AlertDetailsOverride.AlertDynamicProperties)
+	assert.Equal(t, sentinel.EventGroupingAlertPerResult, st.EventGroupingSettings.AggregationKind)
+
+	// A rule made from the template copies the override and shares no memory with it.
+	r := sentinel.NewRuleFromTemplate(st)
+	assert.Equal(t, st.AlertDetailsOverride, r.AlertDetailsOverride)
+	assert.Equal(t, st.CustomDetails, r.CustomDetails)
+	r.AlertDetailsOverride.AlertDynamicProperties[0].Value = "changed"
+	r.CustomDetails["EventName"] = "changed"
+	assert.Equal(t, "ProductNameColumn", st.AlertDetailsOverride.AlertDynamicProperties[0].Value)
+	assert.Equal(t, "EventName", st.CustomDetails["EventName"])
+
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_msic.json"), &tmpl))
+	mt, ok := tmpl.(*sentinel.MicrosoftSecurityIncidentCreationAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.ProductAzureSecurityCenterForIoT, mt.ProductFilter)
+	assert.Equal(t, []string{"Test alert"}, mt.DisplayNamesExcludeFilter)
+	assert.Equal(t, []sentinel.AlertRuleTemplateDataSource{{ConnectorID: "IoT", DataTypes: []string{"SecurityAlert (ASC for IoT)"}}}, mt.RequiredDataConnectors)
+
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_template_fusion.json"), &tmpl))
+	ft, ok := tmpl.(*sentinel.FusionAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.TemplateInstalled, ft.Status)
+	assert.Equal(t, []string{"T1048", "T1078"}, ft.Techniques)
+
+	raw := bytes.TrimSpace(fixture(t, "alertrules/get_template_nrt.json"))
+	require.NoError(t, sentinel.UnmarshalJSON(raw, &tmpl))
+	ut, ok := tmpl.(*sentinel.UnknownAlertRuleTemplate)
+	require.True(t, ok, "got %T", tmpl)
+	assert.Equal(t, sentinel.AlertRuleKindNRT, ut.Kind())
+	assert.Equal(t, "dd03057e-4347-4853-bf1e-2b2d21eb4e59", ut.Name)
+	assert.Equal(t, string(raw), string(ut.Raw))
+
+	var a sentinel.AlertRuleAction
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "alertrules/get_action.json"), &a))
+	assert.Equal(t, "912bec42-cb66-4c03-ac63-1761b6898c3e", a.Name)
+	assert.Equal(t, `"0300bf09-0000-0000-0000-5c37296e0000"`, a.Etag)
+	assert.Equal(t, "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser", a.LogicAppResourceID)
+	assert.Equal(t, "cd3765391efd48549fd7681ded1d48d7", a.WorkflowID)
+	assert.Empty(t, a.TriggerURI)
 }
 
 func TestListAlertRulesFixture(t *testing.T) {
@@ -185,7 +254,7 @@ func TestListAlertRulesFixture(t *testing.T) {
 	assert.IsType(t, &sentinel.MicrosoftSecurityIncidentCreationAlertRule{}, rules[1])
 	assert.IsType(t, &sentinel.FusionAlertRule{}, rules[2])
 	assert.IsType(t, &sentinel.UnknownAlertRule{}, rules[3])
-	assert.Equal(t, "9d1a6f38-0e6c-4a4f-a8a2-4c6c1e3f0a77", rules[3].Resource().Name)
+	assert.Equal(t, "9d1a6f38-0e6c-4a4f-a8a2-4c6c1e3f0a77", rules[3].Envelope().Name)
 }
 
 func TestAlertRuleCRUD(t *testing.T) {
@@ -231,7 +300,7 @@ func TestAlertRuleCRUD(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, updated.(*sentinel.ScheduledAlertRule).Enabled)
 	assert.Equal(t, sentinel.SeverityHigh, updated.(*sentinel.ScheduledAlertRule).Severity)
-	assert.NotEqual(t, s.Etag, updated.Resource().Etag)
+	assert.NotEqual(t, s.Etag, updated.Envelope().Etag)
 
 	// The etag read before the update is stale now.
 	_, err = env.client.CreateOrUpdateAlertRule(ctx, id, s, nil)
@@ -262,25 +331,25 @@ func TestAlertRuleEtagOnWire(t *testing.T) {
 		Name string `json:"name"`
 	}
 	require.NoError(t, json.Unmarshal(lastRequest(t, env).Body, &body))
-	assert.Equal(t, created.Resource().Etag, body.Etag, "the update must carry the etag read")
+	assert.Equal(t, created.Envelope().Etag, body.Etag, "the update must carry the etag read")
 }
 
 func TestAlertRuleOtherKindsCRUD(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
-	msic := &sentinel.MicrosoftSecurityIncidentCreationAlertRule{
+	msic := &sentinel.MicrosoftSecurityIncidentCreationAlertRule{MicrosoftSecurityIncidentCreationAlertRuleProperties: sentinel.MicrosoftSecurityIncidentCreationAlertRuleProperties{
 		DisplayName: "Incidents from Defender for Cloud Apps", Enabled: true,
 		ProductFilter:      sentinel.ProductMicrosoftCloudAppSecurity,
 		SeveritiesFilter:   []sentinel.Severity{sentinel.SeverityHigh},
 		DisplayNamesFilter: []string{"Impossible travel"},
-	}
+	}}
 	got, err := env.client.CreateOrUpdateAlertRule(ctx, "msic", msic, nil)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"kind":"MicrosoftSecurityIncidentCreation","properties":{"displayName":"Incidents from Defender for Cloud Apps","enabled":true,"productFilter":"Microsoft Cloud App Security","severitiesFilter":["High"],"displayNamesFilter":["Impossible travel"]}}`, string(lastRequest(t, env).Body))
 	m := got.(*sentinel.MicrosoftSecurityIncidentCreationAlertRule)
 	assert.Equal(t, msic.SeveritiesFilter, m.SeveritiesFilter)
 
-	fusion := &sentinel.FusionAlertRule{AlertRuleTemplateName: "f71aba3d-28fb-450b-b192-4e76a83015c8", Enabled: true}
+	fusion := &sentinel.FusionAlertRule{FusionAlertRuleProperties: sentinel.FusionAlertRuleProperties{AlertRuleTemplateName: "f71aba3d-28fb-450b-b192-4e76a83015c8", Enabled: true}}
 	got, err = env.client.CreateOrUpdateAlertRule(ctx, "BuiltInFusion", fusion, nil)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"kind":"Fusion","properties":{"alertRuleTemplateName":"f71aba3d-28fb-450b-b192-4e76a83015c8","enabled":true}}`, string(lastRequest(t, env).Body))
@@ -289,8 +358,17 @@ func TestAlertRuleOtherKindsCRUD(t *testing.T) {
 	all, err := env.client.ListAlertRules(nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, all, 2)
-	assert.Equal(t, "msic", all[0].Resource().Name)
-	assert.Equal(t, "BuiltInFusion", all[1].Resource().Name)
+	assert.Equal(t, "msic", all[0].Envelope().Name)
+	assert.Equal(t, "BuiltInFusion", all[1].Envelope().Name)
+
+	// A product the service accepts although the stable API version does not list it.
+	o365 := &sentinel.MicrosoftSecurityIncidentCreationAlertRule{MicrosoftSecurityIncidentCreationAlertRuleProperties: sentinel.MicrosoftSecurityIncidentCreationAlertRuleProperties{
+		DisplayName: "Incidents from Defender for Office 365", Enabled: true, ProductFilter: sentinel.ProductOffice365AdvancedThreatProtection,
+	}}
+	got, err = env.client.CreateOrUpdateAlertRule(ctx, "o365", o365, nil)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"kind":"MicrosoftSecurityIncidentCreation","properties":{"displayName":"Incidents from Defender for Office 365","enabled":true,"productFilter":"Office 365 Advanced Threat Protection"}}`, string(lastRequest(t, env).Body))
+	assert.Equal(t, sentinel.ProductOffice365AdvancedThreatProtection, got.(*sentinel.MicrosoftSecurityIncidentCreationAlertRule).ProductFilter)
 }
 
 // An unknown kind survives get-then-update byte for byte: the client sends exactly the JSON
@@ -309,7 +387,7 @@ func TestUnknownAlertRuleRoundTripExact(t *testing.T) {
 	rule, err := c.GetAlertRule(ctx, "9d1a6f38-0e6c-4a4f-a8a2-4c6c1e3f0a77", nil)
 	require.NoError(t, err)
 	require.IsType(t, &sentinel.UnknownAlertRule{}, rule)
-	_, err = c.CreateOrUpdateAlertRule(ctx, rule.Resource().Name, rule, nil)
+	_, err = c.CreateOrUpdateAlertRule(ctx, rule.Envelope().Name, rule, nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(raw), string(put))
 
@@ -354,7 +432,7 @@ func TestAlertRuleRoundTripThroughEmulator(t *testing.T) {
 				}
 			}
 			if v, ok := want["systemData"]; ok {
-				assert.Equal(t, string(v), string(sent["systemData"]))
+				assert.JSONEq(t, string(v), string(sent["systemData"]))
 			}
 			assert.Equal(t, string(want["etag"]), string(sent["etag"]))
 		})
@@ -371,19 +449,18 @@ func TestAlertRuleValidation(t *testing.T) {
 		{"no query", func(r *sentinel.ScheduledAlertRule) { r.Query = "" }, "ScheduledAlertRule.Query"},
 		{"query too long", func(r *sentinel.ScheduledAlertRule) { r.Query = strings.Repeat("x", 10001) }, "ScheduledAlertRule.Query"},
 		{"no severity", func(r *sentinel.ScheduledAlertRule) { r.Severity = "" }, "ScheduledAlertRule.Severity"},
-		{"unknown severity", func(r *sentinel.ScheduledAlertRule) { r.Severity = "Critical" }, "ScheduledAlertRule.Severity"},
-		{"unknown operator", func(r *sentinel.ScheduledAlertRule) { r.TriggerOperator = "gt" }, "ScheduledAlertRule.TriggerOperator"},
+		{"no operator", func(r *sentinel.ScheduledAlertRule) { r.TriggerOperator = "" }, "ScheduledAlertRule.TriggerOperator"},
 		{"negative threshold", func(r *sentinel.ScheduledAlertRule) { r.TriggerThreshold = -1 }, "ScheduledAlertRule.TriggerThreshold"},
+		{"threshold too high", func(r *sentinel.ScheduledAlertRule) { r.TriggerThreshold = 10001 }, "ScheduledAlertRule.TriggerThreshold"},
 		{"frequency too short", func(r *sentinel.ScheduledAlertRule) { r.QueryFrequency = time.Minute }, "ScheduledAlertRule.QueryFrequency"},
 		{"frequency zero", func(r *sentinel.ScheduledAlertRule) { r.QueryFrequency = 0 }, "ScheduledAlertRule.QueryFrequency"},
 		{"period too long", func(r *sentinel.ScheduledAlertRule) { r.QueryPeriod = 15 * 24 * time.Hour }, "ScheduledAlertRule.QueryPeriod"},
 		{"fractional period", func(r *sentinel.ScheduledAlertRule) { r.QueryPeriod = time.Hour + time.Millisecond }, "ScheduledAlertRule.QueryPeriod"},
 		{"no suppression duration", func(r *sentinel.ScheduledAlertRule) { r.SuppressionDuration = 0 }, "ScheduledAlertRule.SuppressionDuration"},
 		{"suppression too long", func(r *sentinel.ScheduledAlertRule) { r.SuppressionDuration = 25 * time.Hour }, "ScheduledAlertRule.SuppressionDuration"},
-		{"entity kind spelling", func(r *sentinel.ScheduledAlertRule) { r.EntityMappings[0].EntityType = "Ip" }, "ScheduledAlertRule.EntityMappings[0].EntityType"},
+		{"no entity type", func(r *sentinel.ScheduledAlertRule) { r.EntityMappings[0].EntityType = "" }, "ScheduledAlertRule.EntityMappings[0].EntityType"},
 		{"no field mappings", func(r *sentinel.ScheduledAlertRule) { r.EntityMappings[0].FieldMappings = nil }, "ScheduledAlertRule.EntityMappings[0].FieldMappings"},
 		{"empty field mapping", func(r *sentinel.ScheduledAlertRule) { r.EntityMappings[0].FieldMappings[0].ColumnName = "" }, "ScheduledAlertRule.EntityMappings[0].FieldMappings[0]"},
-		{"aggregation kind", func(r *sentinel.ScheduledAlertRule) { r.EventGroupingSettings.AggregationKind = "Single" }, "ScheduledAlertRule.EventGroupingSettings.AggregationKind"},
 		{"custom detail key", func(r *sentinel.ScheduledAlertRule) { r.CustomDetails[""] = "x" }, "ScheduledAlertRule.CustomDetails"},
 		{"matching method", func(r *sentinel.ScheduledAlertRule) {
 			r.IncidentConfiguration.GroupingConfiguration.MatchingMethod = ""
@@ -394,12 +471,9 @@ func TestAlertRuleValidation(t *testing.T) {
 		{"lookback too long", func(r *sentinel.ScheduledAlertRule) {
 			r.IncidentConfiguration.GroupingConfiguration.LookbackDuration = 8 * 24 * time.Hour
 		}, "ScheduledAlertRule.IncidentConfiguration.GroupingConfiguration.LookbackDuration"},
-		{"group by entity spelling", func(r *sentinel.ScheduledAlertRule) {
-			r.IncidentConfiguration.GroupingConfiguration.GroupByEntities = []sentinel.EntityMappingType{"Url"}
-		}, "ScheduledAlertRule.IncidentConfiguration.GroupingConfiguration.GroupByEntities[0]"},
-		{"group by alert detail", func(r *sentinel.ScheduledAlertRule) {
-			r.IncidentConfiguration.GroupingConfiguration.GroupByAlertDetails = []sentinel.AlertDetail{"Title"}
-		}, "ScheduledAlertRule.IncidentConfiguration.GroupingConfiguration.GroupByAlertDetails[0]"},
+		{"lookback too short", func(r *sentinel.ScheduledAlertRule) {
+			r.IncidentConfiguration.GroupingConfiguration.LookbackDuration = 4 * time.Minute
+		}, "ScheduledAlertRule.IncidentConfiguration.GroupingConfiguration.LookbackDuration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -418,12 +492,11 @@ func TestAlertRuleValidation(t *testing.T) {
 	}{
 		{"nil", nil, "rule"},
 		{"typed nil", (*sentinel.ScheduledAlertRule)(nil), "rule"},
-		{"msic product", &sentinel.MicrosoftSecurityIncidentCreationAlertRule{DisplayName: "x", ProductFilter: "Defender"}, "MicrosoftSecurityIncidentCreationAlertRule.ProductFilter"},
-		{"msic name", &sentinel.MicrosoftSecurityIncidentCreationAlertRule{ProductFilter: sentinel.ProductAzureSecurityCenter}, "MicrosoftSecurityIncidentCreationAlertRule.DisplayName"},
-		{"msic severity", &sentinel.MicrosoftSecurityIncidentCreationAlertRule{DisplayName: "x", ProductFilter: sentinel.ProductAzureSecurityCenter, SeveritiesFilter: []sentinel.Severity{"Critical"}}, "MicrosoftSecurityIncidentCreationAlertRule.SeveritiesFilter[0]"},
-		{"fusion template", &sentinel.FusionAlertRule{Enabled: true}, "FusionAlertRule.AlertRuleTemplateName"},
-		{"unknown not json", &sentinel.UnknownAlertRule{Raw: []byte("nope")}, "UnknownAlertRule.Raw"},
-		{"unknown no kind", &sentinel.UnknownAlertRule{Raw: []byte(`{"properties":{}}`)}, "UnknownAlertRule.Raw"},
+		{"msic no product", &sentinel.MicrosoftSecurityIncidentCreationAlertRule{MicrosoftSecurityIncidentCreationAlertRuleProperties: sentinel.MicrosoftSecurityIncidentCreationAlertRuleProperties{DisplayName: "x"}}, "MicrosoftSecurityIncidentCreationAlertRule.ProductFilter"},
+		{"msic name", &sentinel.MicrosoftSecurityIncidentCreationAlertRule{MicrosoftSecurityIncidentCreationAlertRuleProperties: sentinel.MicrosoftSecurityIncidentCreationAlertRuleProperties{ProductFilter: sentinel.ProductAzureSecurityCenter}}, "MicrosoftSecurityIncidentCreationAlertRule.DisplayName"},
+		{"fusion template", &sentinel.FusionAlertRule{FusionAlertRuleProperties: sentinel.FusionAlertRuleProperties{Enabled: true}}, "FusionAlertRule.AlertRuleTemplateName"},
+		{"unknown not json", &sentinel.UnknownAlertRule{Raw: []byte("nope")}, "Unknown.Raw"},
+		{"unknown no kind", &sentinel.UnknownAlertRule{Raw: []byte(`{"properties":{}}`)}, "Unknown.Raw"},
 	}
 	for _, tt := range others {
 		t.Run(tt.name, func(t *testing.T) {
@@ -432,6 +505,43 @@ func TestAlertRuleValidation(t *testing.T) {
 			requireArgError(t, env, err, tt.field)
 		})
 	}
+}
+
+// Enum values this SDK does not know are sent as they are: only what the service documents
+// as refused is checked before sending.
+func TestAlertRuleOpenEnumsAreSent(t *testing.T) {
+	c, sent := serveForUpdate(t, map[string]any{})
+	r := validScheduledRule()
+	r.Severity = "Critical"
+	r.TriggerOperator = "GreaterThanOrEqual"
+	r.EventGroupingSettings.AggregationKind = "AlertPerEntity"
+	r.EntityMappings[0].EntityType = "Blob"
+	r.AlertDetailsOverride.AlertDynamicProperties = []sentinel.AlertPropertyMapping{{AlertProperty: "SubTechniques", Value: "Sub"}}
+	g := r.IncidentConfiguration.GroupingConfiguration
+	g.MatchingMethod = "SameCampaign"
+	g.GroupByEntities = []sentinel.EntityMappingType{"Blob"}
+	g.GroupByAlertDetails = []sentinel.AlertDetail{"Tactics"}
+	_, err := c.CreateOrUpdateAlertRule(context.Background(), "r", r, nil)
+	require.NoError(t, err)
+	p := objAt(t, sent(), "properties")
+	assert.Equal(t, "Critical", p["severity"])
+	assert.Equal(t, "GreaterThanOrEqual", p["triggerOperator"])
+	assert.Equal(t, map[string]any{"aggregationKind": "AlertPerEntity"}, p["eventGroupingSettings"])
+	assert.Equal(t, "Blob", objAt(t, p, "entityMappings", "0")["entityType"])
+	assert.Equal(t, map[string]any{"alertDynamicProperties": []any{map[string]any{"alertProperty": "SubTechniques", "value": "Sub"}}}, p["alertDetailsOverride"])
+	gc := objAt(t, p, "incidentConfiguration", "groupingConfiguration")
+	assert.Equal(t, "SameCampaign", gc["matchingMethod"])
+	assert.Equal(t, []any{"Blob"}, gc["groupByEntities"])
+	assert.Equal(t, []any{"Tactics"}, gc["groupByAlertDetails"])
+
+	m := &sentinel.MicrosoftSecurityIncidentCreationAlertRule{MicrosoftSecurityIncidentCreationAlertRuleProperties: sentinel.MicrosoftSecurityIncidentCreationAlertRuleProperties{
+		DisplayName: "x", ProductFilter: "Microsoft 365 Insider Risk Management", SeveritiesFilter: []sentinel.Severity{"Critical"},
+	}}
+	_, err = c.CreateOrUpdateAlertRule(context.Background(), "m", m, nil)
+	require.NoError(t, err)
+	p = objAt(t, sent(), "properties")
+	assert.Equal(t, "Microsoft 365 Insider Risk Management", p["productFilter"])
+	assert.Equal(t, []any{"Critical"}, p["severitiesFilter"])
 }
 
 func TestAlertRuleIDsCannotChangePath(t *testing.T) {
@@ -463,7 +573,7 @@ func TestAlertRuleActions(t *testing.T) {
 	require.NoError(t, err)
 
 	app := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser"
-	action := sentinel.AlertRuleAction{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd3765391efd48549fd7681ded1d48d7/triggers/manual/paths/invoke?api-version=2016-10-01&sig=secret"}
+	action := sentinel.AlertRuleAction{AlertRuleActionProperties: sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd3765391efd48549fd7681ded1d48d7/triggers/manual/paths/invoke?api-version=2016-10-01&sig=secret"}}
 	got, err := env.client.CreateOrUpdateAlertRuleAction(ctx, "rule-1", "action-1", action, nil)
 	require.NoError(t, err)
 	req := lastRequest(t, env)
@@ -505,17 +615,20 @@ func TestAlertRuleActions(t *testing.T) {
 	require.NoError(t, env.client.DeleteAlertRule(ctx, "rule-1", nil))
 	assert.Nil(t, env.srv.Data().AlertRuleAction("rule-1", "action-2"))
 
-	for name, a := range map[string]sentinel.AlertRuleAction{
-		"AlertRuleAction.LogicAppResourceID": {LogicAppResourceID: "Block-AADUser", TriggerURI: action.TriggerURI},
-		"AlertRuleAction.TriggerURI":         {LogicAppResourceID: app},
+	for _, tt := range []struct {
+		name string
+		a    sentinel.AlertRuleActionProperties
+	}{
+		{"AlertRuleAction.LogicAppResourceID", sentinel.AlertRuleActionProperties{LogicAppResourceID: "Block-AADUser", TriggerURI: action.TriggerURI}},
+		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app}},
+		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "http://insecure.example/x?sig=secret"}},
+		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "https:///workflows/x?sig=secret"}},
 	} {
 		env.srv.ResetRequests()
-		_, err := env.client.CreateOrUpdateAlertRuleAction(ctx, "rule-1", "a", a, nil)
-		requireArgError(t, env, err, name)
+		_, err := env.client.CreateOrUpdateAlertRuleAction(ctx, "rule-1", "a", sentinel.AlertRuleAction{AlertRuleActionProperties: tt.a}, nil)
+		requireArgError(t, env, err, tt.name)
+		assert.NotContains(t, err.Error(), "sig=secret", "the trigger URI is a secret")
 	}
-	env.srv.ResetRequests()
-	_, err = env.client.CreateOrUpdateAlertRuleAction(ctx, "rule-1", "a", sentinel.AlertRuleAction{LogicAppResourceID: app, TriggerURI: "http://insecure.example/x"}, nil)
-	requireArgError(t, env, err, "AlertRuleAction.TriggerURI")
 }
 
 func TestAlertRuleTemplatesAndNewRule(t *testing.T) {
@@ -541,6 +654,7 @@ func TestAlertRuleTemplatesAndNewRule(t *testing.T) {
 	assert.Equal(t, 24*time.Hour, tmpl.QueryFrequency)
 	assert.Equal(t, sentinel.TemplateAvailable, tmpl.Status)
 	assert.Equal(t, []sentinel.AlertRuleTemplateDataSource{{ConnectorID: "AWS", DataTypes: []string{"AWSCloudTrail"}}}, tmpl.RequiredDataConnectors)
+	assert.Equal(t, names[0], tmpl.Envelope().Name)
 	assert.Equal(t, time.Date(2019, 2, 27, 0, 0, 0, 0, time.UTC), tmpl.Created)
 	assert.Equal(t, "1.0.2", tmpl.Version)
 
@@ -563,7 +677,7 @@ func TestAlertRuleTemplatesAndNewRule(t *testing.T) {
 	s := created.(*sentinel.ScheduledAlertRule)
 	assert.Equal(t, names[0], s.AlertRuleTemplateName)
 	assert.Equal(t, sentinel.EventGroupingSingleAlert, s.EventGroupingSettings.AggregationKind)
-	assert.Equal(t, map[string]string{"EventName": "EventName"}, s.CustomDetails)
+	assert.Equal(t, map[string]any{"EventName": "EventName"}, s.CustomDetails)
 	assert.Equal(t, "PT5H", env.srv.Data().AlertRule("from-template")["properties"].(map[string]any)["suppressionDuration"])
 
 	_, err = env.client.GetAlertRuleTemplate(ctx, "missing", nil)
@@ -571,26 +685,30 @@ func TestAlertRuleTemplatesAndNewRule(t *testing.T) {
 }
 
 func TestAlertRuleJSONForm(t *testing.T) {
-	// json.Marshal of a rule is its wire form, for encoding/json and json v2 alike.
+	// MarshalJSON of a rule is its wire form, with its kind; UnmarshalJSON reads it back.
 	r := validScheduledRule()
 	r.Name, r.Etag = "x", `"e"`
-	b, err := json.Marshal(r)
+	b, err := sentinel.MarshalJSON(r)
 	require.NoError(t, err)
 	m := members(t, b)
 	assert.Equal(t, `"Scheduled"`, string(m["kind"]))
 	assert.Equal(t, `"\"e\""`, string(m["etag"]))
 	assert.Equal(t, `"PT5H"`, string(members(t, m["properties"])["queryFrequency"]))
+	assert.Empty(t, r.Resource.Kind, "encoding does not change the rule")
 	var back sentinel.ScheduledAlertRule
-	require.NoError(t, json.Unmarshal(b, &back))
+	require.NoError(t, sentinel.UnmarshalJSON(b, &back))
 	assert.Equal(t, r.QueryPeriod, back.QueryPeriod)
 	assert.Equal(t, r.IncidentConfiguration, back.IncidentConfiguration)
+	var rule sentinel.AlertRule
+	require.NoError(t, sentinel.UnmarshalJSON(b, &rule))
+	assert.IsType(t, &sentinel.ScheduledAlertRule{}, rule)
 
 	var u sentinel.UnknownAlertRule
-	raw := fixture(t, "alertrules/get_nrt.json")
-	require.NoError(t, json.Unmarshal(raw, &u))
-	out, err := json.Marshal(u)
+	raw := bytes.TrimSpace(fixture(t, "alertrules/get_nrt.json"))
+	require.NoError(t, sentinel.UnmarshalJSON(raw, &u))
+	out, err := sentinel.MarshalJSON(u)
 	require.NoError(t, err)
-	assert.JSONEq(t, string(raw), string(out))
+	assert.Equal(t, string(raw), string(out))
 }
 
 func readAll(r *http.Request) []byte {
@@ -610,9 +728,9 @@ func FuzzUnmarshalAlertRule(f *testing.F) {
 		if err != nil {
 			return
 		}
-		b, err := json.Marshal(r)
+		b, err := sentinel.MarshalJSON(r)
 		if err != nil {
-			return // e.g. invalid UTF-8 kept in an unknown rule
+			return // e.g. a member that is not valid JSON kept in an unknown rule
 		}
 		back, err := sentinel.UnmarshalAlertRule(b)
 		require.NoError(t, err, "re-decoding %s", b)
@@ -629,6 +747,132 @@ func BenchmarkUnmarshalAlertRule(b *testing.B) {
 			for b.Loop() {
 				if _, err := sentinel.UnmarshalAlertRule(data); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// serveForUpdate answers GETs with doc and PUTs with the body they carry, as the service
+// stores it, and returns the body of the last PUT.
+func serveForUpdate(t *testing.T, doc map[string]any) (*sentinel.Client, func() map[string]any) {
+	t.Helper()
+	body, err := json.Marshal(doc)
+	require.NoError(t, err)
+	var put []byte
+	c, _ := stubEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPut {
+			put = readAll(r)
+			_, _ = w.Write(put)
+			return
+		}
+		_, _ = w.Write(body)
+	})
+	return c, func() map[string]any {
+		require.NotNil(t, put, "nothing was sent")
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(put, &m))
+		return m
+	}
+}
+
+// objAt walks a JSON tree by member names and array indexes ("0") to an object.
+func objAt(t *testing.T, v any, path ...string) map[string]any {
+	t.Helper()
+	p := ""
+	for _, s := range path {
+		p += "/" + s
+	}
+	got, ok := pointer(v, p)
+	require.True(t, ok, "%s is missing", p)
+	m, ok := got.(map[string]any)
+	require.True(t, ok, "%s is not an object", p)
+	return m
+}
+
+// A rule read from the service is sent back by CreateOrUpdateAlertRule with everything it
+// had: modelled members such as alertDynamicProperties, members this SDK does not model at
+// every depth, and enum values this SDK does not know (the service accepts values the
+// stable API version does not list, such as the productFilter "Office 365 Advanced Threat
+// Protection").
+func TestAlertRuleUpdateSendsBackWhatItRead(t *testing.T) {
+	future := map[string]any{"nested": []any{1.5, "x", map[string]any{"deep": true}}}
+	tests := []struct {
+		name    string
+		fixture string
+		edit    func(t *testing.T, doc map[string]any)
+		keep    []string // JSON pointers that must be sent as read
+	}{
+		{"alert dynamic properties", "get_scheduled.json", nil,
+			[]string{"/properties/alertDetailsOverride/alertDynamicProperties"}},
+		{"unknown members in typed sub-objects", "get_scheduled.json", func(t *testing.T, doc map[string]any) {
+			for _, p := range [][]string{
+				{"properties", "alertDetailsOverride"},
+				{"properties", "alertDetailsOverride", "alertDynamicProperties", "0"},
+				{"properties", "eventGroupingSettings"},
+				{"properties", "incidentConfiguration"},
+				{"properties", "incidentConfiguration", "groupingConfiguration"},
+				{"properties", "entityMappings", "1"},
+				{"properties", "entityMappings", "1", "fieldMappings", "0"},
+			} {
+				objAt(t, doc, p...)["zzFuture"] = future
+			}
+		}, []string{
+			"/properties/alertDetailsOverride/zzFuture",
+			"/properties/alertDetailsOverride/alertDynamicProperties/0/zzFuture",
+			"/properties/eventGroupingSettings/zzFuture",
+			"/properties/incidentConfiguration/zzFuture",
+			"/properties/incidentConfiguration/groupingConfiguration/zzFuture",
+			"/properties/entityMappings/1/zzFuture",
+			"/properties/entityMappings/1/fieldMappings/0/zzFuture",
+			"/properties/sentinelEntitiesMappings",
+		}},
+		{"enum values of later API versions", "get_scheduled.json", func(t *testing.T, doc map[string]any) {
+			p := objAt(t, doc, "properties")
+			p["severity"] = "Critical"
+			p["triggerOperator"] = "GreaterThanOrEqual"
+			objAt(t, p, "eventGroupingSettings")["aggregationKind"] = "AlertPerEntity"
+			objAt(t, p, "entityMappings", "0")["entityType"] = "Blob"
+			objAt(t, p, "alertDetailsOverride", "alertDynamicProperties", "0")["alertProperty"] = "SubTechniques"
+			g := objAt(t, p, "incidentConfiguration", "groupingConfiguration")
+			g["matchingMethod"] = "SameCampaign"
+			g["groupByEntities"] = []any{"Blob", "Account"}
+			g["groupByAlertDetails"] = []any{"Tactics"}
+		}, []string{
+			"/properties/severity", "/properties/triggerOperator", "/properties/eventGroupingSettings/aggregationKind",
+			"/properties/entityMappings/0/entityType", "/properties/alertDetailsOverride/alertDynamicProperties/0/alertProperty",
+			"/properties/incidentConfiguration/groupingConfiguration/matchingMethod",
+			"/properties/incidentConfiguration/groupingConfiguration/groupByEntities",
+			"/properties/incidentConfiguration/groupingConfiguration/groupByAlertDetails",
+		}},
+		{"productFilter the service accepts", "get_msic.json", func(t *testing.T, doc map[string]any) {
+			p := objAt(t, doc, "properties")
+			p["productFilter"] = "Office 365 Advanced Threat Protection"
+			p["severitiesFilter"] = []any{"High", "Critical"}
+		}, []string{"/properties/productFilter", "/properties/severitiesFilter"}},
+		{"unknown members of a Fusion rule", "get_fusion.json", nil,
+			[]string{"/properties/sourceSettings/0/sourceName"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := fixtureObject(t, "alertrules/"+tt.fixture)
+			if tt.edit != nil {
+				tt.edit(t, doc)
+			}
+			c, sent := serveForUpdate(t, doc)
+			ctx := context.Background()
+			rule, err := c.GetAlertRule(ctx, "r", nil)
+			require.NoError(t, err)
+			_, err = c.CreateOrUpdateAlertRule(ctx, "r", rule, nil)
+			require.NoError(t, err)
+			body := sent()
+			for _, p := range tt.keep {
+				want, ok := pointer(doc, p)
+				require.True(t, ok, "the test's document has no %s", p)
+				got, ok := pointer(body, p)
+				if assert.True(t, ok, "%s was not sent", p) {
+					assert.Equal(t, want, got, p)
 				}
 			}
 		})

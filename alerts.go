@@ -2,8 +2,6 @@ package sentinel
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -66,15 +64,24 @@ const (
 
 // AlertConfidenceReason is one reason for an alert's confidence.
 type AlertConfidenceReason struct {
-	Reason     string `json:"reason,omitzero"`
-	ReasonType string `json:"reasonType,omitzero"`
+	Reason     string         `json:"reason,omitzero"`
+	ReasonType string         `json:"reasonType,omitzero"`
+	Unknown    jsontext.Value `json:",embed"`
 }
 
 // SecurityAlert is a security alert: an item of ListAlerts, and the entity kind
-// "SecurityAlert". Like every entity it keeps its raw JSON (Raw) and reports properties
-// that did not fit their field in DecodeError.
+// "SecurityAlert". Its fields read flat (a.DisplayName, a.ID); on the wire
+// SecurityAlertProperties sit under "properties". Like every entity it reports members that
+// did not fit their field in DecodeError.
 type SecurityAlert struct {
-	EntityCommon
+	Resource
+	SecurityAlertProperties `json:"properties"`
+	Unknown                 jsontext.Value `json:",embed"`
+}
+
+// SecurityAlertProperties are an alert's "properties".
+type SecurityAlertProperties struct {
+	EntityCommonProperties
 	// DisplayName is the alert's title ("alertDisplayName").
 	DisplayName string `json:"alertDisplayName,omitzero"`
 	// AlertType is the provider's alert type name.
@@ -109,74 +116,16 @@ type SecurityAlert struct {
 	AlertLink string `json:"alertLink,omitzero"`
 	// ResourceIdentifiers identify the Azure resources the alert is about (free-form).
 	ResourceIdentifiers []map[string]any `json:"resourceIdentifiers,omitzero"`
-}
-
-// decodeAs decodes raw, which the entity keeps, into e whatever its "kind"; it never fails.
-// The item lists of alerts and bookmarks use it.
-func decodeAs[E Entity](raw []byte, e E) E {
-	if got, _ := decodeFast(raw, e); got != nil {
-		return e
-	}
-	reflectZero(e) // the careful path starts again from a zero entity
-	env, err := scanEntity(raw)
-	if err != nil {
-		c := e.Common()
-		c.raw, c.err = raw, err
-		return e
-	}
-	fillEntity(e, raw, env)
-	return e
-}
-
-// valueList is a non-paged {"value": [...]} of typed entities (alerts, bookmarks), each
-// decoded on its own with decodeAs so that one odd item neither fails nor leaves the list.
-type valueList[E Entity] struct {
-	items []E
-	alloc func() E
-}
-
-// UnmarshalJSONFrom decodes {"value": [...]}; "value" is required.
-func (l *valueList[E]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != '{' {
-		return fmt.Errorf("expected a JSON object, got a JSON %s", tok.Kind())
-	}
-	sawValue := false
-	for dec.PeekKind() == '"' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		if string(name) != `"value"` {
-			if err := dec.SkipValue(); err != nil {
-				return err
-			}
-			continue
-		}
-		sawValue = true
-		l.items, err = decodeEntityArray(dec, l.items[:0], func(raw []byte) E { return decodeAs(raw, l.alloc()) })
-		if err != nil {
-			return err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	if !sawValue {
-		return errors.New(`the response has no "value" member`)
-	}
-	return nil
+	Unknown             jsontext.Value   `json:",embed"`
 }
 
 // ListAlertsOptions are the options of ListAlerts; none yet.
 type ListAlertsOptions struct{}
 
 // ListAlerts returns the security alerts of an incident (POST
-// .../incidents/{incidentId}/alerts, one response, not paged), in the service's order. An
-// alert whose properties do not all fit is kept with the fields that do; see
+// .../incidents/{incidentId}/alerts, one response, not paged), in the service's order,
+// decoded from the response as it arrives. An alert whose members do not all fit is kept
+// with the fields that do, and so is an item that is not an alert; see
 // Entity.DecodeError.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/alerts
@@ -184,7 +133,16 @@ func (c *Client) ListAlerts(ctx context.Context, incidentID string, _ *ListAlert
 	if err := checkID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
-	out := valueList[*SecurityAlert]{alloc: func() *SecurityAlert { return new(SecurityAlert) }}
-	err := c.call(ctx, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")}, &out)
-	return out.items, err
+	p := newPager[*SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})
+	p.decode = decodeEntityOf[SecurityAlert]
+	return collectAll(ctx, p)
+}
+
+// collectAll returns every item of p, or nil and the error: never a partial list.
+func collectAll[T any](ctx context.Context, p *Pager[T]) ([]T, error) {
+	items, err := p.Collect(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -2,12 +2,10 @@ package sentinel
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -17,16 +15,30 @@ type BookmarkIncidentInfo struct {
 	Severity     Severity `json:"severity,omitzero"`
 	Title        string   `json:"title,omitzero"`
 	RelationName string   `json:"relationName,omitzero"`
+	// Unknown holds the members this SDK does not model; they are sent back unchanged.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// IsZero reports whether the bookmark is attached to no incident.
+func (i BookmarkIncidentInfo) IsZero() bool {
+	return i.IncidentID == "" && i.Severity == "" && i.Title == "" && i.RelationName == "" && len(i.Unknown) == 0
 }
 
 // Bookmark is a hunting bookmark of the workspace: a saved query result worth keeping, with
-// notes and labels. Properties the service returns that this SDK does not model are kept and
-// sent back on update.
+// notes and labels. Its fields read flat (b.DisplayName, b.Etag); on the wire
+// BookmarkProperties sit under "properties". Members this SDK does not model are kept at
+// every level and sent back by CreateOrUpdateBookmark. Its Name is the bookmark ID, chosen by
+// the caller (a GUID; see NewID).
 type Bookmark struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the bookmark ID, chosen by the caller (a GUID; see NewID)
-	Etag string `json:"-"`
+	Resource
+	BookmarkProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
+}
 
+// BookmarkProperties are a bookmark's "properties". Fields marked read-only are set by the
+// service.
+type BookmarkProperties struct {
 	DisplayName string `json:"displayName"`
 	// Query is the KQL query and QueryResult the part of its result worth keeping, as text
 	// (often the JSON of the rows).
@@ -37,38 +49,16 @@ type Bookmark struct {
 	EventTime      time.Time `json:"eventTime,omitzero"`
 	Notes          string    `json:"notes,omitzero"`
 	Labels         []string  `json:"labels,omitzero"`
-	// IncidentInfo is the incident the bookmark is attached to (set by the service).
+	// IncidentInfo is the incident the bookmark is attached to (set by the service when a
+	// relation attaches it).
 	IncidentInfo BookmarkIncidentInfo `json:"incidentInfo,omitzero"`
-	Created      time.Time            `json:"created,omitzero"`
+	Created      time.Time            `json:"created,omitzero"` // read-only
 	CreatedBy    UserInfo             `json:"createdBy,omitzero"`
-	Updated      time.Time            `json:"updated,omitzero"`
-	UpdatedBy    UserInfo             `json:"updatedBy,omitzero"`
-
-	raw resourceRaw
+	Updated      time.Time            `json:"updated,omitzero"`   // read-only
+	UpdatedBy    UserInfo             `json:"updatedBy,omitzero"` // read-only
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
-
-type bookmarkProps Bookmark
-
-func (b *Bookmark) hdr() header { return header{&b.ID, &b.Name, &b.Etag, &b.raw} }
-
-// UnknownProperties returns the bookmark's properties this SDK does not model, as raw JSON.
-func (b *Bookmark) UnknownProperties() map[string][]byte { return unknownMembers(b.raw.props) }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (b *Bookmark) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*bookmarkProps)(b), b.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (b Bookmark) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*bookmarkProps)(&b), b.hdr(), "")
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (b *Bookmark) UnmarshalJSON(data []byte) error { return json.Unmarshal(data, b, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (b Bookmark) MarshalJSON() ([]byte, error) { return json.Marshal(b, encodeOptions) }
 
 func (b *Bookmark) validate() error {
 	switch {
@@ -76,16 +66,10 @@ func (b *Bookmark) validate() error {
 		return argError("Bookmark.DisplayName", "is required")
 	case strings.TrimSpace(b.Query) == "":
 		return argError("Bookmark.Query", "is required")
-	case !b.QueryStartTime.IsZero() && !b.QueryEndTime.IsZero() && b.QueryEndTime.Before(b.QueryStartTime):
-		return argError("Bookmark.QueryEndTime", "is before QueryStartTime")
 	}
+	// The schema declares the object ID a GUID (format uuid).
 	if b.CreatedBy.ObjectID != "" && !guidRE.MatchString(b.CreatedBy.ObjectID) {
 		return argError("Bookmark.CreatedBy.ObjectID", "%q is not a GUID", b.CreatedBy.ObjectID)
-	}
-	for i, l := range b.Labels {
-		if strings.TrimSpace(l) == "" {
-			return argError(fmt.Sprintf("Bookmark.Labels[%d]", i), "must not be empty")
-		}
 	}
 	return nil
 }
@@ -120,8 +104,8 @@ type CreateOrUpdateBookmarkOptions struct{}
 
 // CreateOrUpdateBookmark creates or changes a bookmark (PUT .../bookmarks/{bookmarkID}) and
 // returns it as stored. DisplayName and Query are required. A new bookmark takes a new ID
-// (NewID); to update, send the bookmark as read, with its Etag: a stale etag is a
-// *ResponseError matching ErrConflict.
+// (NewID); to update, send the bookmark as read, with its Etag (members this SDK does not
+// model go back unchanged): a stale etag is a *ResponseError matching ErrConflict.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/bookmarks/{bookmarkId}
 func (c *Client) CreateOrUpdateBookmark(ctx context.Context, bookmarkID string, b Bookmark, _ *CreateOrUpdateBookmarkOptions) (Bookmark, error) {
@@ -131,6 +115,7 @@ func (c *Client) CreateOrUpdateBookmark(ctx context.Context, bookmarkID string, 
 	if err := b.validate(); err != nil {
 		return Bookmark{}, err
 	}
+	b.ID, b.Type, b.SystemData = "", "", SystemData{} // read-only envelope
 	var out Bookmark
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateBookmark", method: http.MethodPut, path: c.path("bookmarks", bookmarkID), body: &b, ok: okPut}, &out)
 	return out, err

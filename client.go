@@ -647,20 +647,25 @@ func (b *bodyReader) Close() error {
 	return b.rc.Close()
 }
 
-// decodeResponse decodes a single-resource success body into out, refusing bodies that are
-// not JSON, and returning the service's error when the body is an ARM error object.
+// decodeResponse decodes a success body into out as it arrives, refusing bodies that are not
+// JSON, and returning the service's error when the body is an ARM error object (its first
+// member is "error"; such a body is small and read whole).
 func decodeResponse(resp *http.Response, out any) error {
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return decodeError(resp, fmt.Errorf("reading body: %w", err))
-	}
-	if err := expectObject(resp, bufio.NewReader(bytes.NewReader(data))); err != nil {
+	br := bufio.NewReader(resp.Body)
+	if err := expectObject(resp, br); err != nil {
 		return decodeError(resp, err)
 	}
-	if err := bodyError(data, resp); err != nil {
-		return err
+	if firstMemberIsError(br) {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return decodeError(resp, fmt.Errorf("reading body: %w", err))
+		}
+		if err := bodyError(data, resp); err != nil {
+			return err
+		}
+		br = bufio.NewReader(bytes.NewReader(data))
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(data), decodeOptions)
+	dec := jsontext.NewDecoder(br, decodeOptions)
 	if err := json.UnmarshalDecode(dec, out, decodeOptions); err != nil {
 		return decodeError(resp, err)
 	}
@@ -682,6 +687,18 @@ func expectEnd(dec *jsontext.Decoder) error {
 		return errors.New("unexpected data after the JSON object")
 	}
 	return fmt.Errorf("unexpected data after the JSON object: %w", err)
+}
+
+// firstMemberIsError reports whether the JSON object at the start of br, which it does not
+// consume, has "error" as its first member, looking at what br buffers at most.
+func firstMemberIsError(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	dec := jsontext.NewDecoder(bytes.NewReader(head), decodeOptions)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	name, err := dec.ReadToken()
+	return err == nil && name.Kind() == '"' && name.String() == "error"
 }
 
 // bodyError returns the error object of a success body shaped {"error": {...}} without

@@ -12,23 +12,42 @@ import (
 )
 
 // decodeOptions are used for every response body: the service's JSON is accepted even with
-// invalid UTF-8 (replaced) or duplicate names (last wins), and times are parsed leniently.
-var decodeOptions = json.JoinOptions(
-	jsontext.AllowInvalidUTF8(true),
-	jsontext.AllowDuplicateNames(true),
-	json.WithUnmarshalers(json.JoinUnmarshalers(json.UnmarshalFromFunc(unmarshalTime), json.UnmarshalFromFunc(unmarshalDuration))),
-)
+// invalid UTF-8 (replaced) or duplicate names (last wins), times are parsed leniently,
+// durations are ISO-8601, and the polymorphic families decode by their kind. encodeOptions
+// are used for every request body: raw JSON kept from a response (unknown members, resources
+// of unknown kinds) is written byte for byte, escapes included, and a typed kind built in Go
+// gets its kind. Both are complete in init, once every family has registered.
+var decodeOptions, encodeOptions json.Options
 
-// encodeOptions are used for every request body. Raw JSON kept from a response (unknown
-// members, resources of unknown kinds) is written byte for byte, escapes included, even
-// with duplicate names or invalid UTF-8 that decodeOptions accepted.
-var encodeOptions = json.JoinOptions(
-	json.Deterministic(true),
-	jsontext.PreserveRawStrings(true),
-	jsontext.AllowInvalidUTF8(true),
-	jsontext.AllowDuplicateNames(true),
-	json.WithMarshalers(json.JoinMarshalers(json.MarshalToFunc(marshalTime), json.MarshalToFunc(marshalDuration))),
-)
+func init() {
+	decodeOptions = json.JoinOptions(
+		jsontext.AllowInvalidUTF8(true),
+		jsontext.AllowDuplicateNames(true),
+		json.WithUnmarshalers(json.JoinUnmarshalers(append([]*json.Unmarshalers{
+			json.UnmarshalFromFunc(unmarshalTime), json.UnmarshalFromFunc(unmarshalDuration),
+		}, familyUnmarshalers...)...)),
+	)
+	encodeOptions = json.JoinOptions(
+		json.Deterministic(true),
+		jsontext.PreserveRawStrings(true),
+		jsontext.AllowInvalidUTF8(true),
+		jsontext.AllowDuplicateNames(true),
+		json.WithMarshalers(json.JoinMarshalers(append([]*json.Marshalers{
+			json.MarshalToFunc(marshalTime), json.MarshalToFunc(marshalDuration),
+		}, familyMarshalers...)...)),
+	)
+}
+
+// MarshalJSON encodes v (a model, a slice of models, or any value holding them) in the
+// service's wire form, as the client sends it: times in RFC 3339, durations in ISO-8601,
+// every kept unknown member at its place. encoding/json does not know the models' tags for
+// unknown members; use this function (or go-json-experiment with the same semantics).
+func MarshalJSON(v any) ([]byte, error) { return json.Marshal(v, encodeOptions) }
+
+// UnmarshalJSON decodes data in the service's wire form into v, as the client decodes
+// responses: members this SDK does not model are kept, polymorphic values (Entity,
+// AlertRule, AlertRuleTemplate, DataConnector) decode into the type of their kind.
+func UnmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v, decodeOptions) }
 
 // unmarshalTime accepts RFC 3339 with any number of fractional digits, the same without a
 // zone (taken as UTC, as the service writes some times), "" and null (zero time).

@@ -7,93 +7,44 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ClientInfo identifies the user or application that wrote a comment or a task.
 type ClientInfo struct {
-	Email             string `json:"email,omitzero"`
-	Name              string `json:"name,omitzero"`
-	ObjectID          string `json:"objectId,omitzero"`
-	UserPrincipalName string `json:"userPrincipalName,omitzero"`
+	Email             string         `json:"email,omitzero"`
+	Name              string         `json:"name,omitzero"`
+	ObjectID          string         `json:"objectId,omitzero"`
+	UserPrincipalName string         `json:"userPrincipalName,omitzero"`
+	Unknown           jsontext.Value `json:",embed"`
 }
 
 // IsZero reports whether no field is set.
-func (c ClientInfo) IsZero() bool { return c == ClientInfo{} }
+func (c ClientInfo) IsZero() bool {
+	return c.Email == "" && c.Name == "" && c.ObjectID == "" && c.UserPrincipalName == "" && len(c.Unknown) == 0
+}
 
-// IncidentComment is a comment on an incident. Fields marked read-only are set by the
-// service. Its JSON form (json.Marshal, json.Unmarshal) is the service's wire form, with the
-// properties this SDK does not model kept.
+// IncidentComment is a comment on an incident. Its fields read flat (m.Message, m.Etag); on
+// the wire IncidentCommentProperties sit under "properties". Members this SDK does not model
+// are kept at every level.
 type IncidentComment struct {
-	// ID is the ARM resource ID (read-only).
-	ID string
-	// Name is the comment's ID within the incident, chosen by the client that added it.
-	Name string
-	// Etag identifies the comment's version.
-	Etag string
+	Resource
+	IncidentCommentProperties `json:"properties"`
+	Unknown                   jsontext.Value `json:",embed"`
+}
 
+// IncidentCommentProperties are a comment's "properties". Fields marked read-only are set by
+// the service.
+type IncidentCommentProperties struct {
 	// Message is the comment's text; the service accepts HTML and Markdown.
-	Message string
+	Message string `json:"message"`
 	// Author is the user or application that added the comment (read-only).
-	Author ClientInfo
+	Author ClientInfo `json:"author,omitzero"`
 	// CreatedTime and LastModifiedTime are set by the service (read-only).
-	CreatedTime      time.Time
-	LastModifiedTime time.Time
-
-	unknown incidentUnknown
+	CreatedTime      time.Time      `json:"createdTimeUtc,omitzero"`
+	LastModifiedTime time.Time      `json:"lastModifiedTimeUtc,omitzero"`
+	Unknown          jsontext.Value `json:",embed"`
 }
-
-type commentProps struct {
-	Message             string         `json:"message"`
-	Author              ClientInfo     `json:"author,omitzero"`
-	CreatedTimeUtc      time.Time      `json:"createdTimeUtc,omitzero"`
-	LastModifiedTimeUtc time.Time      `json:"lastModifiedTimeUtc,omitzero"`
-	Unknown             jsontext.Value `json:",embed"`
-}
-
-// UnknownProperties returns the comment's properties this SDK does not model, by name, as
-// raw JSON.
-func (m *IncidentComment) UnknownProperties() map[string][]byte {
-	return unknownMembers(m.unknown.props)
-}
-
-func (m *IncidentComment) wire() resourceWire[commentProps] {
-	return resourceWire[commentProps]{
-		ID: m.ID, Name: m.Name, Type: m.unknown.typ, Etag: m.Etag, Unknown: m.unknown.top,
-		Properties: commentProps{
-			Message: m.Message, Author: m.Author, CreatedTimeUtc: m.CreatedTime,
-			LastModifiedTimeUtc: m.LastModifiedTime, Unknown: m.unknown.props,
-		},
-	}
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (m *IncidentComment) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var w resourceWire[commentProps]
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
-		return err
-	}
-	p := &w.Properties
-	*m = IncidentComment{
-		ID: w.ID, Name: w.Name, Etag: w.Etag,
-		Message: p.Message, Author: p.Author, CreatedTime: p.CreatedTimeUtc, LastModifiedTime: p.LastModifiedTimeUtc,
-		unknown: incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
-	}
-	return nil
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (m IncidentComment) MarshalJSONTo(enc *jsontext.Encoder) error {
-	w := m.wire()
-	return json.MarshalEncode(enc, &w)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (m *IncidentComment) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, m, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (m IncidentComment) MarshalJSON() ([]byte, error) { return json.Marshal(m, encodeOptions) }
 
 // ListCommentsOptions are the options of ListComments. The zero value lists every comment in
 // the service's default order and page size.
@@ -184,19 +135,15 @@ func (c *Client) AddComment(ctx context.Context, incidentID, message string, opt
 	if err := checkID("AddCommentOptions.ID", id); err != nil {
 		return IncidentComment{}, err
 	}
-	body := resourceWire[commentProps]{Properties: commentProps{Message: message}}
-	var out IncidentComment
-	err := c.call(ctx, &request{op: "Client.AddComment", method: http.MethodPut, path: c.path("incidents", incidentID, "comments", id), body: &body, ok: okPut}, &out)
-	if err != nil && isConflict(err) {
-		// The comment exists: an earlier attempt of this call (or of the same playbook step)
-		// created it, or the ID is taken.
-		existing, gerr := c.GetComment(ctx, incidentID, id, nil)
-		if gerr == nil && existing.Message == message {
-			return existing, nil
-		}
-		return IncidentComment{}, fmt.Errorf("sentinel: comment %s of incident %s already exists with another message: %w", id, incidentID, err)
-	}
-	return out, err
+	return createOnce(fmt.Sprintf("comment %s of incident %s", id, incidentID),
+		func() (IncidentComment, error) {
+			body := IncidentComment{IncidentCommentProperties: IncidentCommentProperties{Message: message}}
+			var out IncidentComment
+			err := c.call(ctx, &request{op: "Client.AddComment", method: http.MethodPut, path: c.path("incidents", incidentID, "comments", id), body: &body, ok: okPut}, &out)
+			return out, err
+		},
+		func() (IncidentComment, error) { return c.GetComment(ctx, incidentID, id, nil) },
+		func(existing IncidentComment) bool { return existing.Message == message })
 }
 
 // DeleteCommentOptions are the options of DeleteComment; none yet.

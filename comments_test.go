@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -251,17 +252,17 @@ func TestCommentDecoding(t *testing.T) {
 	data, err := os.ReadFile("testdata/comments/get.json")
 	require.NoError(t, err)
 	var c sentinel.IncidentComment
-	require.NoError(t, json.Unmarshal(data, &c))
+	require.NoError(t, sentinel.UnmarshalJSON(data, &c))
 	assert.Equal(t, "4bb36b7b-26ff-4d1c-9cbe-0d8ab3da0014", c.Name)
 	assert.Equal(t, `"0300bf09-0000-0000-0000-5c37296e0000"`, c.Etag)
 	assert.Equal(t, "Isolated <b>WS-FIN-0142</b> via Defender for Endpoint. Ticket INC0012345.", c.Message)
 	assert.Equal(t, sentinel.ClientInfo{Email: "alice.jones@contoso.com", Name: "Alice Jones", ObjectID: "2046feea-040d-4a46-9e2b-91c2941bfa70", UserPrincipalName: "alice.jones@contoso.com"}, c.Author)
 	assert.Equal(t, time.Date(2026, 5, 13, 10, 9, 26, 123456700, time.UTC), c.CreatedTime)
 	assert.Equal(t, time.Date(2026, 5, 13, 10, 11, 2, 500000000, time.UTC), c.LastModifiedTime)
-	assert.Equal(t, map[string][]byte{"isPinned": []byte("true")}, c.UnknownProperties())
+	assert.Equal(t, map[string]jsontext.Value{"isPinned": jsontext.Value("true")}, sentinel.UnknownMembers(c.IncidentCommentProperties.Unknown))
 
 	// The wire form round-trips, unknown members included.
-	out, err := json.Marshal(c)
+	out, err := sentinel.MarshalJSON(c)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(data), string(out))
 

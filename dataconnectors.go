@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -26,10 +25,11 @@ const (
 	DataConnectorKindThreatIntelligence                        DataConnectorKind = "ThreatIntelligence"
 )
 
-// DataTypeState says whether a connector collects a data type.
+// DataTypeState says whether a connector collects a data type. The enum is open: a state
+// this SDK does not list decodes, is kept and is sent as it is.
 type DataTypeState string
 
-// Data type states.
+// Data type states of the stable API.
 const (
 	DataTypeEnabled  DataTypeState = "Enabled"
 	DataTypeDisabled DataTypeState = "Disabled"
@@ -37,37 +37,43 @@ const (
 
 // DataType is one data type of a connector.
 type DataType struct {
-	State DataTypeState `json:"state"`
+	State   DataTypeState  `json:"state"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // AlertsDataTypes are the data types of connectors that only bring alerts.
 type AlertsDataTypes struct {
-	Alerts DataType `json:"alerts"`
+	Alerts  DataType       `json:"alerts"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // MicrosoftCloudAppSecurityDataTypes are the data types of the Defender for Cloud Apps
 // connector.
 type MicrosoftCloudAppSecurityDataTypes struct {
-	Alerts        DataType `json:"alerts"`
-	DiscoveryLogs DataType `json:"discoveryLogs"`
+	Alerts        DataType       `json:"alerts"`
+	DiscoveryLogs DataType       `json:"discoveryLogs"`
+	Unknown       jsontext.Value `json:",embed"`
 }
 
 // Office365DataTypes are the data types of the Office 365 connector.
 type Office365DataTypes struct {
-	Exchange   DataType `json:"exchange"`
-	SharePoint DataType `json:"sharePoint"`
-	Teams      DataType `json:"teams"`
+	Exchange   DataType       `json:"exchange"`
+	SharePoint DataType       `json:"sharePoint"`
+	Teams      DataType       `json:"teams"`
+	Unknown    jsontext.Value `json:",embed"`
 }
 
 // AWSCloudTrailDataTypes are the data types of the AWS CloudTrail connector.
 type AWSCloudTrailDataTypes struct {
-	Logs DataType `json:"logs"`
+	Logs    DataType       `json:"logs"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // ThreatIntelligenceDataTypes are the data types of the threat-intelligence platforms
 // connector.
 type ThreatIntelligenceDataTypes struct {
-	Indicators DataType `json:"indicators"`
+	Indicators DataType       `json:"indicators"`
+	Unknown    jsontext.Value `json:",embed"`
 }
 
 // DataConnector is a data connector of the workspace: one of the *...DataConnector types of
@@ -76,105 +82,165 @@ type ThreatIntelligenceDataTypes struct {
 type DataConnector interface {
 	// Kind returns the connector's kind.
 	Kind() DataConnectorKind
-	// Resource returns the connector's ARM ID, name (its connector ID) and etag.
-	Resource() ResourceInfo
+	// Envelope returns the connector's ARM ID, name (its connector ID), etag and system data.
+	Envelope() *Resource
 	validate() error
 }
 
-// AzureActiveDirectoryDataConnector brings Entra ID Protection alerts.
+// AzureActiveDirectoryDataConnector brings Entra ID Protection alerts. Its fields read flat
+// (d.DataTypes, d.Etag); on the wire AzureActiveDirectoryDataConnectorProperties sit under
+// "properties". Members this SDK does not model are kept at every level.
 type AzureActiveDirectoryDataConnector struct {
-	ID, Name, Etag string `json:"-"`
-
-	TenantID  string          `json:"tenantId"`
-	DataTypes AlertsDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Resource
+	AzureActiveDirectoryDataConnectorProperties `json:"properties"`
+	Unknown                                     jsontext.Value `json:",embed"`
 }
 
-// AzureAdvancedThreatProtectionDataConnector brings Defender for Identity alerts.
+// AzureActiveDirectoryDataConnectorProperties are the "properties" of an AzureActiveDirectory
+// connector.
+type AzureActiveDirectoryDataConnectorProperties struct {
+	// TenantID is the Entra tenant the alerts come from.
+	TenantID  string          `json:"tenantId"`
+	DataTypes AlertsDataTypes `json:"dataTypes"`
+	Unknown   jsontext.Value  `json:",embed"`
+}
+
+// AzureAdvancedThreatProtectionDataConnector brings Defender for Identity alerts. Its fields
+// read flat (d.DataTypes, d.Etag); on the wire
+// AzureAdvancedThreatProtectionDataConnectorProperties sit under "properties". Members this SDK
+// does not model are kept at every level.
 type AzureAdvancedThreatProtectionDataConnector struct {
-	ID, Name, Etag string `json:"-"`
-
-	TenantID  string          `json:"tenantId"`
-	DataTypes AlertsDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Resource
+	AzureAdvancedThreatProtectionDataConnectorProperties `json:"properties"`
+	Unknown                                              jsontext.Value `json:",embed"`
 }
 
-// AzureSecurityCenterDataConnector brings Defender for Cloud alerts of one subscription.
-type AzureSecurityCenterDataConnector struct {
-	ID, Name, Etag string `json:"-"`
+// AzureAdvancedThreatProtectionDataConnectorProperties are the "properties" of an
+// AzureAdvancedThreatProtection connector.
+type AzureAdvancedThreatProtectionDataConnectorProperties struct {
+	// TenantID is the Entra tenant the alerts come from.
+	TenantID  string          `json:"tenantId"`
+	DataTypes AlertsDataTypes `json:"dataTypes"`
+	Unknown   jsontext.Value  `json:",embed"`
+}
 
+// AzureSecurityCenterDataConnector brings Defender for Cloud alerts of one subscription. Its
+// fields read flat (d.DataTypes, d.Etag); on the wire
+// AzureSecurityCenterDataConnectorProperties sit under "properties". Members this SDK does not
+// model are kept at every level.
+type AzureSecurityCenterDataConnector struct {
+	Resource
+	AzureSecurityCenterDataConnectorProperties `json:"properties"`
+	Unknown                                    jsontext.Value `json:",embed"`
+}
+
+// AzureSecurityCenterDataConnectorProperties are the "properties" of an AzureSecurityCenter
+// connector.
+type AzureSecurityCenterDataConnectorProperties struct {
+	// SubscriptionID is the Azure subscription the alerts come from.
 	SubscriptionID string          `json:"subscriptionId"`
 	DataTypes      AlertsDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown        jsontext.Value  `json:",embed"`
 }
 
-// AmazonWebServicesCloudTrailDataConnector brings AWS CloudTrail logs through an IAM role.
+// AmazonWebServicesCloudTrailDataConnector brings AWS CloudTrail logs through an IAM role. Its
+// fields read flat (d.DataTypes, d.Etag); on the wire
+// AmazonWebServicesCloudTrailDataConnectorProperties sit under "properties". Members this SDK
+// does not model are kept at every level.
 type AmazonWebServicesCloudTrailDataConnector struct {
-	ID, Name, Etag string `json:"-"`
+	Resource
+	AmazonWebServicesCloudTrailDataConnectorProperties `json:"properties"`
+	Unknown                                            jsontext.Value `json:",embed"`
+}
 
+// AmazonWebServicesCloudTrailDataConnectorProperties are the "properties" of an
+// AmazonWebServicesCloudTrail connector.
+type AmazonWebServicesCloudTrailDataConnectorProperties struct {
 	// AWSRoleARN is the role Sentinel assumes, arn:aws:iam::<account>:role/<name>.
 	AWSRoleARN string                 `json:"awsRoleArn"`
 	DataTypes  AWSCloudTrailDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown    jsontext.Value         `json:",embed"`
 }
 
 // MicrosoftCloudAppSecurityDataConnector brings Defender for Cloud Apps alerts and discovery
-// logs.
+// logs. Its fields read flat (d.DataTypes, d.Etag); on the wire
+// MicrosoftCloudAppSecurityDataConnectorProperties sit under "properties". Members this SDK
+// does not model are kept at every level.
 type MicrosoftCloudAppSecurityDataConnector struct {
-	ID, Name, Etag string `json:"-"`
+	Resource
+	MicrosoftCloudAppSecurityDataConnectorProperties `json:"properties"`
+	Unknown                                          jsontext.Value `json:",embed"`
+}
 
+// MicrosoftCloudAppSecurityDataConnectorProperties are the "properties" of a
+// MicrosoftCloudAppSecurity connector.
+type MicrosoftCloudAppSecurityDataConnectorProperties struct {
+	// TenantID is the Entra tenant the data comes from.
 	TenantID  string                             `json:"tenantId"`
 	DataTypes MicrosoftCloudAppSecurityDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown   jsontext.Value                     `json:",embed"`
 }
 
-// MicrosoftDefenderAdvancedThreatProtectionDataConnector brings Defender for Endpoint
-// alerts.
+// MicrosoftDefenderAdvancedThreatProtectionDataConnector brings Defender for Endpoint alerts.
+// Its fields read flat (d.DataTypes, d.Etag); on the wire
+// MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties sit under "properties".
+// Members this SDK does not model are kept at every level.
 type MicrosoftDefenderAdvancedThreatProtectionDataConnector struct {
-	ID, Name, Etag string `json:"-"`
+	Resource
+	MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties `json:"properties"`
+	Unknown                                                          jsontext.Value `json:",embed"`
+}
 
+// MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties are the "properties" of a
+// MicrosoftDefenderAdvancedThreatProtection connector.
+type MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties struct {
+	// TenantID is the Entra tenant the alerts come from.
 	TenantID  string          `json:"tenantId"`
 	DataTypes AlertsDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown   jsontext.Value  `json:",embed"`
 }
 
-// Office365DataConnector brings Exchange, SharePoint and Teams activity.
+// Office365DataConnector brings Exchange, SharePoint and Teams activity. Its fields read flat
+// (d.DataTypes, d.Etag); on the wire Office365DataConnectorProperties sit under "properties".
+// Members this SDK does not model are kept at every level.
 type Office365DataConnector struct {
-	ID, Name, Etag string `json:"-"`
+	Resource
+	Office365DataConnectorProperties `json:"properties"`
+	Unknown                          jsontext.Value `json:",embed"`
+}
 
+// Office365DataConnectorProperties are the "properties" of a Office365 connector.
+type Office365DataConnectorProperties struct {
+	// TenantID is the Entra tenant the activity comes from.
 	TenantID  string             `json:"tenantId"`
 	DataTypes Office365DataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown   jsontext.Value     `json:",embed"`
 }
 
-// ThreatIntelligenceDataConnector brings indicators from threat-intelligence platforms.
+// ThreatIntelligenceDataConnector brings indicators from threat-intelligence platforms. Its
+// fields read flat (d.DataTypes, d.Etag); on the wire ThreatIntelligenceDataConnectorProperties
+// sit under "properties". Members this SDK does not model are kept at every level.
 type ThreatIntelligenceDataConnector struct {
-	ID, Name, Etag string `json:"-"`
+	Resource
+	ThreatIntelligenceDataConnectorProperties `json:"properties"`
+	Unknown                                   jsontext.Value `json:",embed"`
+}
 
+// ThreatIntelligenceDataConnectorProperties are the "properties" of a ThreatIntelligence connector.
+type ThreatIntelligenceDataConnectorProperties struct {
+	// TenantID is the Entra tenant the indicators come from.
 	TenantID string `json:"tenantId"`
 	// TIPLookbackPeriod is the earliest time indicators are imported from; zero means none.
 	TIPLookbackPeriod time.Time                   `json:"tipLookbackPeriod,omitzero"`
 	DataTypes         ThreatIntelligenceDataTypes `json:"dataTypes"`
-
-	raw resourceRaw
+	Unknown           jsontext.Value              `json:",embed"`
 }
 
-// UnknownDataConnector is a connector of a kind this SDK does not type. Raw is its JSON as
-// the service sent it; an update sends it back byte for byte, with only the etag replaced
-// when Etag was changed.
-type UnknownDataConnector struct {
-	ID   string
-	Name string
-	Etag string
-	Raw  []byte
-}
+// UnknownDataConnector is a connector of a kind this SDK does not type (codeless connectors
+// such as RestApiPoller, the kinds of later API versions). Raw is its JSON as the service
+// sent it; an update sends it back byte for byte, with only the etag replaced when Etag was
+// changed. Raw may hold credentials the service returns: errors of this SDK never include it.
+type UnknownDataConnector = Unknown[DataConnectorKind]
 
 // Kind returns DataConnectorKindAzureActiveDirectory.
 func (*AzureActiveDirectoryDataConnector) Kind() DataConnectorKind {
@@ -214,291 +280,34 @@ func (*ThreatIntelligenceDataConnector) Kind() DataConnectorKind {
 	return DataConnectorKindThreatIntelligence
 }
 
-// Kind returns the "kind" member of Raw.
-func (d *UnknownDataConnector) Kind() DataConnectorKind {
-	k, _ := kindOf(d.Raw)
-	return DataConnectorKind(k)
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *AzureActiveDirectoryDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *AzureAdvancedThreatProtectionDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *AzureSecurityCenterDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *AmazonWebServicesCloudTrailDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *MicrosoftCloudAppSecurityDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *MicrosoftDefenderAdvancedThreatProtectionDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *Office365DataConnector) Resource() ResourceInfo { return ResourceInfo{d.ID, d.Name, d.Etag} }
-
-// Resource returns the connector's ID, name and etag.
-func (d *ThreatIntelligenceDataConnector) Resource() ResourceInfo {
-	return ResourceInfo{d.ID, d.Name, d.Etag}
-}
-
-// Resource returns the connector's ID, name and etag.
-func (d *UnknownDataConnector) Resource() ResourceInfo { return ResourceInfo{d.ID, d.Name, d.Etag} }
-
-type (
-	aadProps   AzureActiveDirectoryDataConnector
-	aatpProps  AzureAdvancedThreatProtectionDataConnector
-	ascProps   AzureSecurityCenterDataConnector
-	awsProps   AmazonWebServicesCloudTrailDataConnector
-	mcasProps  MicrosoftCloudAppSecurityDataConnector
-	mdatpProps MicrosoftDefenderAdvancedThreatProtectionDataConnector
-	o365Props  Office365DataConnector
-	tiProps    ThreatIntelligenceDataConnector
+// The kind registry of DataConnector.
+var _ = newFamily[DataConnectorKind, DataConnector](false,
+	func() DataConnector { return new(AzureActiveDirectoryDataConnector) },
+	func() DataConnector { return new(AzureAdvancedThreatProtectionDataConnector) },
+	func() DataConnector { return new(AzureSecurityCenterDataConnector) },
+	func() DataConnector { return new(AmazonWebServicesCloudTrailDataConnector) },
+	func() DataConnector { return new(MicrosoftCloudAppSecurityDataConnector) },
+	func() DataConnector { return new(MicrosoftDefenderAdvancedThreatProtectionDataConnector) },
+	func() DataConnector { return new(Office365DataConnector) },
+	func() DataConnector { return new(ThreatIntelligenceDataConnector) },
 )
 
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *AzureActiveDirectoryDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*aadProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d AzureActiveDirectoryDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*aadProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *AzureAdvancedThreatProtectionDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*aatpProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d AzureAdvancedThreatProtectionDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*aatpProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *AzureSecurityCenterDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*ascProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d AzureSecurityCenterDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*ascProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *AmazonWebServicesCloudTrailDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*awsProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d AmazonWebServicesCloudTrailDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*awsProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *MicrosoftCloudAppSecurityDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*mcasProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d MicrosoftCloudAppSecurityDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*mcasProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *MicrosoftDefenderAdvancedThreatProtectionDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*mdatpProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d MicrosoftDefenderAdvancedThreatProtectionDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*mdatpProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *Office365DataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*o365Props)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d Office365DataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*o365Props)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (d *ThreatIntelligenceDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*tiProps)(d), header{&d.ID, &d.Name, &d.Etag, &d.raw})
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (d ThreatIntelligenceDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*tiProps)(&d), header{&d.ID, &d.Name, &d.Etag, &d.raw}, string(d.Kind()))
-}
-
-// UnmarshalJSONFrom keeps the connector's JSON as Raw and reads its ID, name and etag.
-func (d *UnknownDataConnector) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	raw, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	rr, err := decodeRaw(raw.Clone())
-	*d = UnknownDataConnector{ID: rr.id, Name: rr.name, Etag: rr.etag, Raw: rr.raw}
-	return err
-}
-
-// MarshalJSONTo writes Raw, with its etag replaced by Etag when they differ.
-func (d UnknownDataConnector) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeRaw(enc, d.Raw, d.Etag)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *AzureActiveDirectoryDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d AzureActiveDirectoryDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *AzureAdvancedThreatProtectionDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d AzureAdvancedThreatProtectionDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *AzureSecurityCenterDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d AzureSecurityCenterDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *AmazonWebServicesCloudTrailDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d AmazonWebServicesCloudTrailDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *MicrosoftCloudAppSecurityDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d MicrosoftCloudAppSecurityDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *MicrosoftDefenderAdvancedThreatProtectionDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d MicrosoftDefenderAdvancedThreatProtectionDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *Office365DataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d Office365DataConnector) MarshalJSON() ([]byte, error) { return json.Marshal(d, encodeOptions) }
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *ThreatIntelligenceDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d ThreatIntelligenceDataConnector) MarshalJSON() ([]byte, error) {
-	return json.Marshal(d, encodeOptions)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (d *UnknownDataConnector) UnmarshalJSON(b []byte) error {
-	return json.Unmarshal(b, d, decodeOptions)
-}
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (d UnknownDataConnector) MarshalJSON() ([]byte, error) { return json.Marshal(d, encodeOptions) }
-
 // UnmarshalDataConnector decodes one connector in the service's wire form into the type of
-// its kind. The connector types' own JSON methods (json.Marshal, json.Unmarshal) also use
-// the wire form.
+// its kind; it is UnmarshalJSON into a DataConnector.
 func UnmarshalDataConnector(data []byte) (DataConnector, error) {
 	var d DataConnector
-	err := json.Unmarshal(data, &kinded[DataConnector]{&d, newDataConnector, unknownDataConnector}, decodeOptions)
-	return d, err
-}
-
-func newDataConnector(kind string) DataConnector {
-	switch DataConnectorKind(kind) {
-	case DataConnectorKindAzureActiveDirectory:
-		return &AzureActiveDirectoryDataConnector{}
-	case DataConnectorKindAzureAdvancedThreatProtection:
-		return &AzureAdvancedThreatProtectionDataConnector{}
-	case DataConnectorKindAzureSecurityCenter:
-		return &AzureSecurityCenterDataConnector{}
-	case DataConnectorKindAmazonWebServicesCloudTrail:
-		return &AmazonWebServicesCloudTrailDataConnector{}
-	case DataConnectorKindMicrosoftCloudAppSecurity:
-		return &MicrosoftCloudAppSecurityDataConnector{}
-	case DataConnectorKindMicrosoftDefenderAdvancedThreatProtection:
-		return &MicrosoftDefenderAdvancedThreatProtectionDataConnector{}
-	case DataConnectorKindOffice365:
-		return &Office365DataConnector{}
-	case DataConnectorKindThreatIntelligence:
-		return &ThreatIntelligenceDataConnector{}
+	if err := UnmarshalJSON(data, &d); err != nil {
+		return nil, err
 	}
-	return nil
+	return d, nil
 }
 
-func unknownDataConnector(raw []byte) (DataConnector, error) {
-	rr, err := decodeRaw(raw)
-	return &UnknownDataConnector{ID: rr.id, Name: rr.name, Etag: rr.etag, Raw: rr.raw}, err
-}
-
-func decodeDataConnector(dec *jsontext.Decoder, out *DataConnector) error {
-	return decodeKinded(dec, out, newDataConnector, unknownDataConnector)
-}
-
-// checkDataTypes checks that each named data type has a known state.
+// checkDataTypes checks that each named data type has a state. Any state is sent: the
+// service may know states this SDK does not.
 func checkDataTypes(prefix string, types ...any) error {
 	for i := 0; i+1 < len(types); i += 2 {
-		if err := checkEnum(prefix+".DataTypes."+types[i].(string)+".State", types[i+1].(DataType).State, true, DataTypeEnabled, DataTypeDisabled); err != nil {
-			return err
+		if types[i+1].(DataType).State == "" {
+			return argError(prefix+".DataTypes."+types[i].(string)+".State", "is required")
 		}
 	}
 	return nil
@@ -577,17 +386,6 @@ func (d *ThreatIntelligenceDataConnector) validate() error {
 	return checkDataTypes(p, "Indicators", d.DataTypes.Indicators)
 }
 
-func (d *UnknownDataConnector) validate() error {
-	k, err := kindOf(d.Raw)
-	if err != nil {
-		return argError("UnknownDataConnector.Raw", "is not a JSON object: %v", err)
-	}
-	if k == "" {
-		return argError("UnknownDataConnector.Raw", "has no kind")
-	}
-	return nil
-}
-
 // ListDataConnectorsOptions are the options of ListDataConnectors; none yet.
 type ListDataConnectorsOptions struct{}
 
@@ -596,9 +394,7 @@ type ListDataConnectorsOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/dataConnectors
 func (c *Client) ListDataConnectors(_ *ListDataConnectorsOptions) *Pager[DataConnector] {
-	p := newPager[DataConnector](c, &request{op: "Client.ListDataConnectors", method: http.MethodGet, path: c.path("dataConnectors")})
-	p.decode = decodeDataConnector
-	return p
+	return newPager[DataConnector](c, &request{op: "Client.ListDataConnectors", method: http.MethodGet, path: c.path("dataConnectors")})
 }
 
 // GetDataConnectorOptions are the options of GetDataConnector; none yet.
@@ -613,8 +409,7 @@ func (c *Client) GetDataConnector(ctx context.Context, connectorID string, _ *Ge
 		return nil, err
 	}
 	var out DataConnector
-	err := c.call(ctx, &request{op: "Client.GetDataConnector", method: http.MethodGet, path: c.path("dataConnectors", connectorID)},
-		&kinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
+	err := c.call(ctx, &request{op: "Client.GetDataConnector", method: http.MethodGet, path: c.path("dataConnectors", connectorID)}, &out)
 	return out, err
 }
 
@@ -623,9 +418,11 @@ type CreateOrUpdateDataConnectorOptions struct{}
 
 // CreateOrUpdateDataConnector connects a data source or changes a connector
 // (PUT .../dataConnectors/{connectorID}) and returns it as stored. The tenant (or
-// subscription, or AWS role) and the state of every data type are required. To update, send
-// the connector as read, with its Etag: a stale etag is a *ResponseError matching
-// ErrConflict. An *UnknownDataConnector is sent byte for byte as it was read.
+// subscription, or AWS role) and a state for every data type are required; the tenant and
+// subscription must be GUIDs and the role an IAM role ARN. Any state is sent, also one this
+// SDK does not know. To update, send the connector as read, with its Etag: a stale etag is a
+// *ResponseError matching ErrConflict. Members this SDK does not model are sent back, at
+// every depth, and an *UnknownDataConnector is sent byte for byte as it was read.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/dataConnectors/{dataConnectorId}
 func (c *Client) CreateOrUpdateDataConnector(ctx context.Context, connectorID string, connector DataConnector, _ *CreateOrUpdateDataConnectorOptions) (DataConnector, error) {
@@ -639,8 +436,7 @@ func (c *Client) CreateOrUpdateDataConnector(ctx context.Context, connectorID st
 		return nil, err
 	}
 	var out DataConnector
-	err := c.call(ctx, &request{op: "Client.CreateOrUpdateDataConnector", method: http.MethodPut, path: c.path("dataConnectors", connectorID), body: connector, ok: okPut},
-		&kinded[DataConnector]{&out, newDataConnector, unknownDataConnector})
+	err := c.call(ctx, &request{op: "Client.CreateOrUpdateDataConnector", method: http.MethodPut, path: c.path("dataConnectors", connectorID), body: connector, ok: okPut}, &out)
 	return out, err
 }
 

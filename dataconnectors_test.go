@@ -3,7 +3,6 @@ package sentinel_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -24,14 +23,14 @@ func TestDataConnectorFixturesDecode(t *testing.T) {
 		file string
 		want sentinel.DataConnector
 	}{
-		{"AzureActiveDirectory", &sentinel.AzureActiveDirectoryDataConnector{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}},
-		{"AzureAdvancedThreatProtection", &sentinel.AzureAdvancedThreatProtectionDataConnector{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}},
-		{"AzureSecurityCenter", &sentinel.AzureSecurityCenterDataConnector{SubscriptionID: "c0688291-89d7-4bed-87a2-a7b1bff43f4c", DataTypes: sentinel.AlertsDataTypes{Alerts: disabled}}},
-		{"AmazonWebServicesCloudTrail", &sentinel.AmazonWebServicesCloudTrailDataConnector{AWSRoleARN: "arn:aws:iam::072643944673:role/testrole", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}},
-		{"MicrosoftCloudAppSecurity", &sentinel.MicrosoftCloudAppSecurityDataConnector{TenantID: tenant, DataTypes: sentinel.MicrosoftCloudAppSecurityDataTypes{Alerts: enabled, DiscoveryLogs: disabled}}},
-		{"MicrosoftDefenderAdvancedThreatProtection", &sentinel.MicrosoftDefenderAdvancedThreatProtectionDataConnector{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}},
-		{"Office365", &sentinel.Office365DataConnector{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}},
-		{"ThreatIntelligence", &sentinel.ThreatIntelligenceDataConnector{TenantID: tenant, TIPLookbackPeriod: time.Date(2026, 1, 1, 13, 0, 30, 123000000, time.UTC), DataTypes: sentinel.ThreatIntelligenceDataTypes{Indicators: enabled}}},
+		{"AzureActiveDirectory", &sentinel.AzureActiveDirectoryDataConnector{AzureActiveDirectoryDataConnectorProperties: sentinel.AzureActiveDirectoryDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}},
+		{"AzureAdvancedThreatProtection", &sentinel.AzureAdvancedThreatProtectionDataConnector{AzureAdvancedThreatProtectionDataConnectorProperties: sentinel.AzureAdvancedThreatProtectionDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}},
+		{"AzureSecurityCenter", &sentinel.AzureSecurityCenterDataConnector{AzureSecurityCenterDataConnectorProperties: sentinel.AzureSecurityCenterDataConnectorProperties{SubscriptionID: "c0688291-89d7-4bed-87a2-a7b1bff43f4c", DataTypes: sentinel.AlertsDataTypes{Alerts: disabled}}}},
+		{"AmazonWebServicesCloudTrail", &sentinel.AmazonWebServicesCloudTrailDataConnector{AmazonWebServicesCloudTrailDataConnectorProperties: sentinel.AmazonWebServicesCloudTrailDataConnectorProperties{AWSRoleARN: "arn:aws:iam::072643944673:role/testrole", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}}},
+		{"MicrosoftCloudAppSecurity", &sentinel.MicrosoftCloudAppSecurityDataConnector{MicrosoftCloudAppSecurityDataConnectorProperties: sentinel.MicrosoftCloudAppSecurityDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.MicrosoftCloudAppSecurityDataTypes{Alerts: enabled, DiscoveryLogs: disabled}}}},
+		{"MicrosoftDefenderAdvancedThreatProtection", &sentinel.MicrosoftDefenderAdvancedThreatProtectionDataConnector{MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties: sentinel.MicrosoftDefenderAdvancedThreatProtectionDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}},
+		{"Office365", &sentinel.Office365DataConnector{Office365DataConnectorProperties: sentinel.Office365DataConnectorProperties{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}}},
+		{"ThreatIntelligence", &sentinel.ThreatIntelligenceDataConnector{ThreatIntelligenceDataConnectorProperties: sentinel.ThreatIntelligenceDataConnectorProperties{TenantID: tenant, TIPLookbackPeriod: time.Date(2026, 1, 1, 13, 0, 30, 123000000, time.UTC), DataTypes: sentinel.ThreatIntelligenceDataTypes{Indicators: enabled}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -40,17 +39,18 @@ func TestDataConnectorFixturesDecode(t *testing.T) {
 			require.NoError(t, err)
 			require.IsType(t, tt.want, got)
 			assert.Equal(t, sentinel.DataConnectorKind(tt.file), got.Kind())
-			info := got.Resource()
-			assert.NotEmpty(t, info.Name)
-			assert.Contains(t, info.ID, "/dataConnectors/"+info.Name)
-			assert.NotEmpty(t, info.Etag)
+			env := got.Envelope()
+			assert.NotEmpty(t, env.Name)
+			assert.Contains(t, env.ID, "/dataConnectors/"+env.Name)
+			assert.NotEmpty(t, env.Etag)
+			assert.Equal(t, "Microsoft.SecurityInsights/dataConnectors", env.Type)
 
 			// The decoded connector encodes back to the fixture, and its typed fields are
 			// the expected ones.
-			b, err := json.Marshal(got)
+			b, err := sentinel.MarshalJSON(got)
 			require.NoError(t, err)
 			assert.JSONEq(t, string(raw), string(b))
-			wantProps, err := json.Marshal(tt.want)
+			wantProps, err := sentinel.MarshalJSON(tt.want)
 			require.NoError(t, err)
 			assert.JSONEq(t, string(members(t, raw)["properties"]), string(members(t, wantProps)["properties"]))
 		})
@@ -90,7 +90,7 @@ func TestDataConnectorCRUD(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
 	const id = "f0cd27d2-5f03-4c06-ba31-d2dc82dcb51d"
-	in := &sentinel.Office365DataConnector{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}
+	in := &sentinel.Office365DataConnector{Office365DataConnectorProperties: sentinel.Office365DataConnectorProperties{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}}
 	created, err := env.client.CreateOrUpdateDataConnector(ctx, id, in, nil)
 	require.NoError(t, err)
 	req := lastRequest(t, env)
@@ -115,14 +115,14 @@ func TestDataConnectorCRUD(t *testing.T) {
 	assert.ErrorIs(t, err, sentinel.ErrConflict, "the etag read before the update is stale")
 
 	// The kind of a connector cannot change.
-	aad := &sentinel.AzureActiveDirectoryDataConnector{Etag: upd.Resource().Etag, TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}
+	aad := &sentinel.AzureActiveDirectoryDataConnector{Resource: sentinel.Resource{Etag: upd.Envelope().Etag}, AzureActiveDirectoryDataConnectorProperties: sentinel.AzureActiveDirectoryDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}
 	_, err = env.client.CreateOrUpdateDataConnector(ctx, id, aad, nil)
 	assert.ErrorIs(t, err, sentinel.ErrBadRequest)
 
-	aws := &sentinel.AmazonWebServicesCloudTrailDataConnector{AWSRoleARN: "arn:aws:iam::072643944673:role/SentinelRole", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}
+	aws := &sentinel.AmazonWebServicesCloudTrailDataConnector{AmazonWebServicesCloudTrailDataConnectorProperties: sentinel.AmazonWebServicesCloudTrailDataConnectorProperties{AWSRoleARN: "arn:aws:iam::072643944673:role/SentinelRole", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}}
 	_, err = env.client.CreateOrUpdateDataConnector(ctx, "aws", aws, nil)
 	require.NoError(t, err)
-	ti := &sentinel.ThreatIntelligenceDataConnector{TenantID: tenant, TIPLookbackPeriod: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DataTypes: sentinel.ThreatIntelligenceDataTypes{Indicators: enabled}}
+	ti := &sentinel.ThreatIntelligenceDataConnector{ThreatIntelligenceDataConnectorProperties: sentinel.ThreatIntelligenceDataConnectorProperties{TenantID: tenant, TIPLookbackPeriod: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DataTypes: sentinel.ThreatIntelligenceDataTypes{Indicators: enabled}}}
 	_, err = env.client.CreateOrUpdateDataConnector(ctx, "ti", ti, nil)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"kind":"ThreatIntelligence","properties":{"tenantId":"`+tenant+`","tipLookbackPeriod":"2026-01-01T00:00:00Z","dataTypes":{"indicators":{"state":"Enabled"}}}}`, string(lastRequest(t, env).Body))
@@ -155,7 +155,7 @@ func TestUnknownDataConnectorRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	d, err := c.GetDataConnector(ctx, "RestApiPoller-Okta", nil)
 	require.NoError(t, err)
-	_, err = c.CreateOrUpdateDataConnector(ctx, d.Resource().Name, d, nil)
+	_, err = c.CreateOrUpdateDataConnector(ctx, d.Envelope().Name, d, nil)
 	require.NoError(t, err)
 	assert.Equal(t, string(raw), string(put))
 
@@ -205,16 +205,15 @@ func TestDataConnectorValidation(t *testing.T) {
 		{"id", "a/b", &sentinel.Office365DataConnector{}, "connectorID"},
 		{"nil", "x", nil, "connector"},
 		{"typed nil", "x", (*sentinel.Office365DataConnector)(nil), "connector"},
-		{"tenant", "x", &sentinel.AzureActiveDirectoryDataConnector{TenantID: "contoso", DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}, "AzureActiveDirectoryDataConnector.TenantID"},
-		{"state missing", "x", &sentinel.AzureAdvancedThreatProtectionDataConnector{TenantID: tenant}, "AzureAdvancedThreatProtectionDataConnector.DataTypes.Alerts.State"},
-		{"state unknown", "x", &sentinel.MicrosoftDefenderAdvancedThreatProtectionDataConnector{TenantID: tenant, DataTypes: sentinel.AlertsDataTypes{Alerts: sentinel.DataType{State: "On"}}}, "MicrosoftDefenderAdvancedThreatProtectionDataConnector.DataTypes.Alerts.State"},
-		{"subscription", "x", &sentinel.AzureSecurityCenterDataConnector{SubscriptionID: "sub", DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}, "AzureSecurityCenterDataConnector.SubscriptionID"},
-		{"aws role", "x", &sentinel.AmazonWebServicesCloudTrailDataConnector{AWSRoleARN: "arn:aws:iam::12:user/x", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}, "AmazonWebServicesCloudTrailDataConnector.AWSRoleARN"},
-		{"mcas discovery", "x", &sentinel.MicrosoftCloudAppSecurityDataConnector{TenantID: tenant, DataTypes: sentinel.MicrosoftCloudAppSecurityDataTypes{Alerts: enabled}}, "MicrosoftCloudAppSecurityDataConnector.DataTypes.DiscoveryLogs.State"},
-		{"o365 teams", "x", &sentinel.Office365DataConnector{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled}}, "Office365DataConnector.DataTypes.Teams.State"},
-		{"ti", "x", &sentinel.ThreatIntelligenceDataConnector{TenantID: tenant}, "ThreatIntelligenceDataConnector.DataTypes.Indicators.State"},
-		{"unknown not json", "x", &sentinel.UnknownDataConnector{Raw: []byte("[1]")}, "UnknownDataConnector.Raw"},
-		{"unknown no kind", "x", &sentinel.UnknownDataConnector{Raw: []byte(`{}`)}, "UnknownDataConnector.Raw"},
+		{"tenant", "x", &sentinel.AzureActiveDirectoryDataConnector{AzureActiveDirectoryDataConnectorProperties: sentinel.AzureActiveDirectoryDataConnectorProperties{TenantID: "contoso", DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}, "AzureActiveDirectoryDataConnector.TenantID"},
+		{"state missing", "x", &sentinel.AzureAdvancedThreatProtectionDataConnector{AzureAdvancedThreatProtectionDataConnectorProperties: sentinel.AzureAdvancedThreatProtectionDataConnectorProperties{TenantID: tenant}}, "AzureAdvancedThreatProtectionDataConnector.DataTypes.Alerts.State"},
+		{"subscription", "x", &sentinel.AzureSecurityCenterDataConnector{AzureSecurityCenterDataConnectorProperties: sentinel.AzureSecurityCenterDataConnectorProperties{SubscriptionID: "sub", DataTypes: sentinel.AlertsDataTypes{Alerts: enabled}}}, "AzureSecurityCenterDataConnector.SubscriptionID"},
+		{"aws role", "x", &sentinel.AmazonWebServicesCloudTrailDataConnector{AmazonWebServicesCloudTrailDataConnectorProperties: sentinel.AmazonWebServicesCloudTrailDataConnectorProperties{AWSRoleARN: "arn:aws:iam::12:user/x", DataTypes: sentinel.AWSCloudTrailDataTypes{Logs: enabled}}}, "AmazonWebServicesCloudTrailDataConnector.AWSRoleARN"},
+		{"mcas discovery", "x", &sentinel.MicrosoftCloudAppSecurityDataConnector{MicrosoftCloudAppSecurityDataConnectorProperties: sentinel.MicrosoftCloudAppSecurityDataConnectorProperties{TenantID: tenant, DataTypes: sentinel.MicrosoftCloudAppSecurityDataTypes{Alerts: enabled}}}, "MicrosoftCloudAppSecurityDataConnector.DataTypes.DiscoveryLogs.State"},
+		{"o365 teams", "x", &sentinel.Office365DataConnector{Office365DataConnectorProperties: sentinel.Office365DataConnectorProperties{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled}}}, "Office365DataConnector.DataTypes.Teams.State"},
+		{"ti", "x", &sentinel.ThreatIntelligenceDataConnector{ThreatIntelligenceDataConnectorProperties: sentinel.ThreatIntelligenceDataConnectorProperties{TenantID: tenant}}, "ThreatIntelligenceDataConnector.DataTypes.Indicators.State"},
+		{"unknown not json", "x", &sentinel.UnknownDataConnector{Raw: []byte("[1]")}, "Unknown.Raw"},
+		{"unknown no kind", "x", &sentinel.UnknownDataConnector{Raw: []byte(`{}`)}, "Unknown.Raw"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,7 +237,7 @@ func FuzzUnmarshalDataConnector(f *testing.F) {
 		if err != nil {
 			return
 		}
-		b, err := json.Marshal(d)
+		b, err := sentinel.MarshalJSON(d)
 		if err != nil {
 			return
 		}
@@ -257,6 +256,51 @@ func BenchmarkUnmarshalDataConnector(b *testing.B) {
 			for b.Loop() {
 				if _, err := sentinel.UnmarshalDataConnector(data); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// A connector read from the service is sent back by CreateOrUpdateDataConnector with
+// everything it had: members this SDK does not model inside "dataTypes" and each data type,
+// and states this SDK does not know.
+func TestDataConnectorUpdateSendsBackWhatItRead(t *testing.T) {
+	future := map[string]any{"nested": []any{1.5, "x", map[string]any{"deep": true}}}
+	kinds := map[string][]string{
+		"AzureActiveDirectory":                      {"alerts"},
+		"AzureAdvancedThreatProtection":             {"alerts"},
+		"AzureSecurityCenter":                       {"alerts"},
+		"AmazonWebServicesCloudTrail":               {"logs"},
+		"MicrosoftCloudAppSecurity":                 {"alerts", "discoveryLogs"},
+		"MicrosoftDefenderAdvancedThreatProtection": {"alerts"},
+		"Office365":          {"exchange", "sharePoint", "teams"},
+		"ThreatIntelligence": {"indicators"},
+	}
+	for kind, types := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			doc := fixtureObject(t, "dataconnectors/get_"+kind+".json")
+			dt := objAt(t, doc, "properties", "dataTypes")
+			dt["zzFutureType"] = map[string]any{"state": "Enabled"}
+			keep := []string{"/properties/dataTypes/zzFutureType"}
+			for _, name := range types {
+				d := objAt(t, dt, name)
+				d["state"] = "PendingApproval"
+				d["zzFuture"] = future
+				keep = append(keep, "/properties/dataTypes/"+name+"/state", "/properties/dataTypes/"+name+"/zzFuture")
+			}
+			c, sent := serveForUpdate(t, doc)
+			ctx := context.Background()
+			d, err := c.GetDataConnector(ctx, "d", nil)
+			require.NoError(t, err)
+			_, err = c.CreateOrUpdateDataConnector(ctx, "d", d, nil)
+			require.NoError(t, err)
+			body := sent()
+			for _, p := range keep {
+				want, _ := pointer(doc, p)
+				got, ok := pointer(body, p)
+				if assert.True(t, ok, "%s was not sent", p) {
+					assert.Equal(t, want, got, p)
 				}
 			}
 		})

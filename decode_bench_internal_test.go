@@ -10,18 +10,17 @@ import (
 )
 
 // BenchmarkIncidentDecoder decodes a page of realistic incidents from memory, without HTTP:
-// the decoder's own cost per incident.
+// the declarative decoder's own cost per incident.
 func BenchmarkIncidentDecoder(b *testing.B) {
 	page := realisticPage(b)
 	n := bytes.Count(page, []byte(`"incidentNumber"`))
 	b.SetBytes(int64(len(page)))
 	b.ReportAllocs()
-	var d incidentDecoder
 	var items []Incident
 	for b.Loop() {
 		resp := &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(page))}
 		var err error
-		items, _, err = decodePage(resp, items[:0], d.decode)
+		items, _, err = decodePage(resp, items[:0], decodeItem[Incident])
 		if err != nil || len(items) != n {
 			b.Fatal(err, len(items))
 		}

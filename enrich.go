@@ -158,11 +158,11 @@ func EnrichEntities(list []Entity) []EnrichedEntity {
 	byID := make(map[string]int, 2*n)
 	for i, e := range list {
 		cands[i] = describe(e)
-		c := e.Common()
+		env := e.Envelope()
 		if len(cands[i].ids) == 0 && !cands[i].dependent() {
 			cands[i].ids = fallbackIDs(e, i)
 		}
-		for _, id := range []string{c.ID, c.Name} {
+		for _, id := range []string{env.ID, env.Name} {
 			if k := strings.ToLower(id); k != "" {
 				if _, dup := byID[k]; !dup {
 					byID[k] = i
@@ -230,7 +230,7 @@ func EnrichEntities(list []Entity) []EnrichedEntity {
 			}
 		}
 		if ee.DisplayName == "" {
-			ee.DisplayName = c.src.Common().FriendlyName
+			ee.DisplayName = c.common.FriendlyName
 		}
 		if ee.Location == nil && c.loc != nil && !c.loc.IsZero() {
 			loc := *c.loc
@@ -331,7 +331,7 @@ func EnrichEntities(list []Entity) []EnrichedEntity {
 
 func containsTI(list []EntityThreatIntelligence, ti EntityThreatIntelligence) bool {
 	for _, x := range list {
-		if x == ti {
+		if x.Equal(ti) {
 			return true
 		}
 	}
@@ -341,12 +341,12 @@ func containsTI(list []EntityThreatIntelligence, ti EntityThreatIntelligence) bo
 // fallbackIDs identifies an entity that has no identifying value: it is the same only as
 // an entity with its ID, or with the same JSON when it has no ID.
 func fallbackIDs(e Entity, i int) []string {
-	c := e.Common()
-	switch {
-	case c.ID != "" || c.Name != "":
-		return []string{"entity:" + strings.ToLower(cmpOr(c.ID, c.Name))}
-	case c.raw != nil:
-		return []string{"raw:" + string(c.raw)}
+	env := e.Envelope()
+	if env.ID != "" || env.Name != "" {
+		return []string{"entity:" + strings.ToLower(cmpOr(env.ID, env.Name))}
+	}
+	if b, err := MarshalJSON(e); err == nil {
+		return []string{"json:" + string(b)}
 	}
 	return []string{"#" + strconv.Itoa(i)}
 }
@@ -363,6 +363,7 @@ func keyForm(k EntityKind, v string) string {
 // candidate is one entity, described for merging.
 type candidate struct {
 	src    Entity
+	common EntityCommonProperties
 	kind   EntityKind
 	fields map[string]string
 	ids    []string // identifiers: entities of a kind that share one are the same
@@ -468,8 +469,8 @@ func canonicalValue(ee *EnrichedEntity, c *candidate) string {
 		v = pick(FieldBookmarkID)
 	}
 	if v == "" {
-		cm := c.src.Common()
-		v = cmpOr(cm.FriendlyName, cm.Name, cm.ID)
+		env := c.src.Envelope()
+		v = cmpOr(c.common.FriendlyName, env.Name, env.ID)
 	}
 	return v
 }
@@ -485,7 +486,7 @@ func cmpOr(vals ...string) string {
 
 // describe normalises one entity into fields, identifiers and references.
 func describe(e Entity) candidate {
-	c := candidate{src: e, kind: e.Kind(), fields: map[string]string{}}
+	c := candidate{src: e, common: CommonPropertiesOf(e), kind: e.Kind(), fields: map[string]string{}}
 	set := func(name, v string) {
 		if v = strings.TrimSpace(v); v != "" {
 			c.fields[name] = v

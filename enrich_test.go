@@ -347,7 +347,7 @@ func ExampleEnrichEntities() {
 	  {"id":"e4","kind":"Process","properties":{"processId":"4312","commandLine":"powershell.exe -enc SQBFAFgA","hostEntityId":"e3","accountEntityId":"e2"}}
 	]}`
 	var res sentinel.IncidentEntities
-	if err := res.UnmarshalJSON([]byte(data)); err != nil {
+	if err := sentinel.UnmarshalJSON([]byte(data), &res); err != nil {
 		panic(err)
 	}
 	for _, e := range sentinel.EnrichEntities(res.Entities) {
@@ -367,7 +367,7 @@ func ExampleEnrichEntities() {
 // BenchmarkEnrichEntities enriches the 500 mixed entities of BenchmarkDecodeEntities.
 func BenchmarkEnrichEntities(b *testing.B) {
 	var res sentinel.IncidentEntities
-	require.NoError(b, res.UnmarshalJSON(benchmarkPayload(b, 500, false)))
+	require.NoError(b, sentinel.UnmarshalJSON(benchmarkPayload(b, 500, false), &res))
 	b.ReportAllocs()
 	for b.Loop() {
 		if got := sentinel.EnrichEntities(res.Entities); len(got) != 28 {

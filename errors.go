@@ -490,3 +490,9 @@ func redirectMessage(resp *http.Response) string {
 	}
 	return "the service redirected the request to " + strings.ToValidUTF8(loc, "?") + "; redirects are not followed, so that the bearer token is only sent to the client's endpoints"
 }
+
+// isConflict reports whether err is a 409 Conflict (or 412) from the service.
+func isConflict(err error) bool {
+	var re *ResponseError
+	return errors.As(err, &re) && re.class() == ErrConflict
+}

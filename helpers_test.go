@@ -50,7 +50,7 @@ func workspaceOf(w sentineltest.WorkspaceInfo) sentinel.Workspace {
 
 // stubEnv is a client against a hand-written TLS handler, for wire-level cases the emulator
 // does not produce (odd nextLinks, broken bodies).
-func stubEnv(t *testing.T, h http.HandlerFunc) (*sentinel.Client, *httptest.Server) {
+func stubEnv(t testing.TB, h http.HandlerFunc) (*sentinel.Client, *httptest.Server) {
 	t.Helper()
 	ts := httptest.NewTLSServer(h)
 	t.Cleanup(ts.Close)

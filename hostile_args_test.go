@@ -48,12 +48,12 @@ type childOp struct {
 // childParents.
 func childOps() map[string]childOp {
 	const inc, wl, rule = "inc-1", "wl-1", "rule-1"
-	task := sentinel.IncidentTask{Title: "Reset the password"}
+	task := sentinel.IncidentTaskProperties{Title: "Reset the password"}
 	app := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-AADUser"
-	action := sentinel.AlertRuleAction{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s"}
-	bookmark := sentinel.Bookmark{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}
+	action := sentinel.AlertRuleAction{AlertRuleActionProperties: sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s"}}
+	bookmark := sentinel.Bookmark{BookmarkProperties: sentinel.BookmarkProperties{DisplayName: "Rare process", Query: "SecurityEvent | take 1"}}
 	related := "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.OperationalInsights/workspaces/soc-workspace/providers/Microsoft.SecurityInsights/bookmarks/b1"
-	item := sentinel.WatchlistItem{Columns: map[string]any{"UserPrincipalName": "carol.white@contoso.com"}}
+	item := watchlistItem(map[string]any{"UserPrincipalName": "carol.white@contoso.com"})
 	watchlist := vipWatchlist()
 	watchlist.RawContent = ""
 	ti := "/threatIntelligence/main/indicators/{id}"
@@ -249,7 +249,7 @@ func childOps() map[string]childOp {
 				if err != nil {
 					return "", err
 				}
-				return r.Resource().Name, nil
+				return r.Envelope().Name, nil
 			}},
 		"DeleteAlertRule": {arg: "ruleID", method: http.MethodDelete, path: "/alertRules/{id}",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error { return c.DeleteAlertRule(ctx, id, nil) }},
@@ -311,7 +311,7 @@ func childOps() map[string]childOp {
 			}},
 		"CreateOrUpdateDataConnector": {arg: "connectorID", method: http.MethodPut, path: "/dataConnectors/{id}",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.CreateOrUpdateDataConnector(ctx, id, &sentinel.Office365DataConnector{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}, nil)
+				_, err := c.CreateOrUpdateDataConnector(ctx, id, &sentinel.Office365DataConnector{Office365DataConnectorProperties: sentinel.Office365DataConnectorProperties{TenantID: tenant, DataTypes: sentinel.Office365DataTypes{Exchange: enabled, SharePoint: enabled, Teams: disabled}}}, nil)
 				return err
 			}},
 		"DeleteDataConnector": {arg: "connectorID", method: http.MethodDelete, path: "/dataConnectors/{id}",
@@ -325,7 +325,7 @@ func childOps() map[string]childOp {
 			}},
 		"UpdateIndicator": {arg: "name", method: http.MethodPut, path: ti,
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.UpdateIndicator(ctx, id, phishingIndicator(), nil)
+				_, err := c.UpdateIndicator(ctx, id, sentinel.Indicator{IndicatorProperties: phishingIndicator()}, nil)
 				return err
 			}},
 		"DeleteIndicator": {arg: "name", method: http.MethodDelete, path: ti,
@@ -346,7 +346,7 @@ func childOps() map[string]childOp {
 func childParents(t *testing.T, env *testEnv) {
 	t.Helper()
 	ctx := context.Background()
-	_, err := env.client.CreateOrUpdateIncident(ctx, "inc-1", sentinel.Incident{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, nil)
+	_, err := env.client.CreateOrUpdateIncident(ctx, "inc-1", sentinel.Incident{IncidentProperties: sentinel.IncidentProperties{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}}, nil)
 	require.NoError(t, err)
 	w := vipWatchlist()
 	w.RawContent = ""

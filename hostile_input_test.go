@@ -29,7 +29,7 @@ func idOps() map[string]struct {
 	method string
 	run    func(ctx context.Context, c *sentinel.Client, id string) error
 } {
-	inc := sentinel.Incident{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}
+	inc := sentinel.Incident{IncidentProperties: sentinel.IncidentProperties{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}}
 	return map[string]struct {
 		method string
 		run    func(ctx context.Context, c *sentinel.Client, id string) error
@@ -46,7 +46,7 @@ func idOps() map[string]struct {
 			return err
 		}},
 		"CreateIncident": {http.MethodPut, func(ctx context.Context, c *sentinel.Client, id string) error {
-			_, err := c.CreateIncident(ctx, inc, &sentinel.CreateIncidentOptions{ID: id})
+			_, err := c.CreateIncident(ctx, inc.IncidentProperties, &sentinel.CreateIncidentOptions{ID: id})
 			return err
 		}},
 		"UpdateIncident": {http.MethodGet, func(ctx context.Context, c *sentinel.Client, id string) error {
@@ -352,12 +352,12 @@ func TestHostileOddPayloads(t *testing.T) {
 			wantErr: `/properties/additionalData/alertsCount`},
 		{name: "negative zero and exponent in unknown numbers", body: `{` + base + `"score":-0.0e-0,"big":123456789012345678901234567890.5e300}}`,
 			check: func(t *testing.T, inc sentinel.Incident) {
-				assert.Equal(t, "123456789012345678901234567890.5e300", string(inc.UnknownProperties()["big"]), "kept byte for byte")
-				assert.Equal(t, "-0.0e-0", string(inc.UnknownProperties()["score"]))
+				assert.Equal(t, "123456789012345678901234567890.5e300", string(sentinel.UnknownMembers(inc.IncidentProperties.Unknown)["big"]), "kept byte for byte")
+				assert.Equal(t, "-0.0e-0", string(sentinel.UnknownMembers(inc.IncidentProperties.Unknown)["score"]))
 			}},
 		{name: "unknown property nested 500 deep", body: `{` + base + `"deep":` + nested(500) + `}}`,
 			check: func(t *testing.T, inc sentinel.Incident) {
-				assert.Equal(t, nested(500), string(inc.UnknownProperties()["deep"]))
+				assert.Equal(t, nested(500), string(sentinel.UnknownMembers(inc.IncidentProperties.Unknown)["deep"]))
 			}},
 		{name: "unknown property nested 100,000 deep", body: `{` + base + `"deep":` + nested(100_000) + `}}`,
 			wantErr: "exceeded max depth"},
@@ -377,7 +377,7 @@ func TestHostileOddPayloads(t *testing.T) {
 				assert.True(t, inc.CreatedTime.IsZero())
 			}},
 		{name: "wrong type for a known field", body: `{` + base + `"labels":"phishing"}}`, wantErr: `/properties/labels`},
-		{name: "a label that is not an object", body: `{` + base + `"labels":[{"labelName":"a"},"phishing"]}}`, wantErr: `/properties/labels: want a label object`},
+		{name: "a label that is not an object", body: `{` + base + `"labels":[{"labelName":"a"},"phishing"]}}`, wantErr: `/properties/labels/1`},
 		{name: "time that is not a time", body: `{` + base + `"createdTimeUtc":"yesterday"}}`, wantErr: `yesterday`},
 		{name: "a 1 MiB title", body: `{` + base + `"description":"` + strings.Repeat("é", 1<<19) + `"}}`,
 			check: func(t *testing.T, inc sentinel.Incident) { assert.Len(t, inc.Description, 1<<20) }},
@@ -416,7 +416,7 @@ func TestHostileOddPayloads(t *testing.T) {
 			mu.Lock()
 			sent := (*puts)[len(*puts)-1]
 			mu.Unlock()
-			for name, raw := range inc.UnknownProperties() {
+			for name, raw := range sentinel.UnknownMembers(inc.IncidentProperties.Unknown) {
 				assert.Contains(t, sent, `"`+name+`":`+string(raw), "unknown property %s sent back as read", name)
 			}
 		})

@@ -9,7 +9,6 @@ package sentinel_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -108,11 +107,11 @@ func TestHostileLinksInPayloadsAreNeverFollowed(t *testing.T) {
 		}
 	}
 	for _, e := range ents.Entities {
-		b, err := json.Marshal(e)
+		b, err := sentinel.MarshalJSON(e)
 		require.NoError(t, err)
 		again, err := sentinel.UnmarshalEntity(b)
 		require.NoError(t, err)
-		assert.Equal(t, e.Raw(), again.Raw())
+		assert.Equal(t, e, again)
 	}
 	enrichedAgain := sentinel.EnrichEntities(append(append([]sentinel.Entity{}, ents.Entities...), alerts[0], bookmarks[0]))
 	urls := map[string]bool{}
@@ -122,9 +121,9 @@ func TestHostileLinksInPayloadsAreNeverFollowed(t *testing.T) {
 		}
 	}
 	assert.True(t, urls[link], "the link is kept as data: %v", urls)
-	_, err = json.Marshal(got)
+	_, err = sentinel.MarshalJSON(got)
 	require.NoError(t, err)
-	_, err = json.Marshal(details)
+	_, err = sentinel.MarshalJSON(details)
 	require.NoError(t, err)
 
 	// Nothing reached the attackers; the emulator saw exactly the calls made.
@@ -176,11 +175,11 @@ func TestHostileLinksInPayloadsNotFollowedByDecodersAlone(t *testing.T) {
 	e, err := sentinel.UnmarshalEntity([]byte(raw))
 	require.NoError(t, err)
 	var a sentinel.SecurityAlert
-	require.NoError(t, json.Unmarshal([]byte(`{"kind":"SecurityAlert","properties":{"alertLink":"`+link+`"}}`), &a))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`{"kind":"SecurityAlert","properties":{"alertLink":"`+link+`"}}`), &a))
 	var ie sentinel.IncidentEntities
-	require.NoError(t, json.Unmarshal([]byte(`{"entities":[`+raw+`]}`), &ie))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`{"entities":[`+raw+`]}`), &ie))
 	var inc sentinel.Incident
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"i","properties":{"incidentUrl":"`+link+`","additionalData":{"providerIncidentUrl":"`+link+`"}}}`), &inc))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`{"name":"i","properties":{"incidentUrl":"`+link+`","additionalData":{"providerIncidentUrl":"`+link+`"}}}`), &inc))
 	enriched := sentinel.EnrichEntities([]sentinel.Entity{e, &a, ie.Entities[0]})
 	require.NotEmpty(t, enriched)
 	assert.Equal(t, link, a.AlertLink)

@@ -150,7 +150,7 @@ func TestHostileTokenOnlyGoesToTheEndpoint(t *testing.T) {
 		}},
 		{"redirect of a PUT (307)", func(env *testEnv, target string) error {
 			env.srv.Fail(sentineltest.Fault{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {target}}, Body: "-"})
-			_, err := env.client.CreateIncident(ctx, sentinel.Incident{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, nil)
+			_, err := env.client.CreateIncident(ctx, sentinel.IncidentProperties{Title: "t", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, nil)
 			return err
 		}},
 		{"redirect of a DELETE (308)", func(env *testEnv, target string) error {

@@ -4,50 +4,68 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // IncidentRef identifies the incident a hunting bookmark is attached to.
 type IncidentRef struct {
-	IncidentID   string   `json:"incidentId,omitzero"`
-	Severity     Severity `json:"severity,omitzero"`
-	Title        string   `json:"title,omitzero"`
-	RelationName string   `json:"relationName,omitzero"`
+	IncidentID   string         `json:"incidentId,omitzero"`
+	Severity     Severity       `json:"severity,omitzero"`
+	Title        string         `json:"title,omitzero"`
+	RelationName string         `json:"relationName,omitzero"`
+	Unknown      jsontext.Value `json:",embed"`
+}
+
+// IsZero reports whether no field is set.
+func (r IncidentRef) IsZero() bool {
+	return r.IncidentID == "" && r.Severity == "" && r.Title == "" && r.RelationName == "" && len(r.Unknown) == 0
 }
 
 // HuntingBookmark is a hunting bookmark as an incident shows it: an item of
-// ListIncidentBookmarks, and the entity kind "Bookmark". Like every entity it keeps its raw
-// JSON (Raw) and reports properties that did not fit their field in DecodeError.
+// ListIncidentBookmarks, and the entity kind "Bookmark". Its fields read flat
+// (b.DisplayName, b.ID); on the wire HuntingBookmarkProperties sit under "properties". Like
+// every entity it reports members that did not fit their field in DecodeError.
 type HuntingBookmark struct {
-	EntityCommon
+	Resource
+	HuntingBookmarkProperties `json:"properties"`
+	Unknown                   jsontext.Value `json:",embed"`
+}
+
+// HuntingBookmarkProperties are a hunting bookmark's "properties".
+type HuntingBookmarkProperties struct {
+	EntityCommonProperties
 	DisplayName string `json:"displayName,omitzero"`
 	// Query is the KQL query the bookmark was taken from; QueryResult is the bookmarked row
 	// as JSON text.
-	Query       string      `json:"query,omitzero"`
-	QueryResult string      `json:"queryResult,omitzero"`
-	Notes       string      `json:"notes,omitzero"`
-	Labels      []string    `json:"labels,omitzero"`
-	EventTime   time.Time   `json:"eventTime,omitzero"`
-	Created     time.Time   `json:"created,omitzero"`
-	CreatedBy   ClientInfo  `json:"createdBy,omitzero"`
-	Updated     time.Time   `json:"updated,omitzero"`
-	UpdatedBy   ClientInfo  `json:"updatedBy,omitzero"`
-	Incident    IncidentRef `json:"incidentInfo,omitzero"`
+	Query       string         `json:"query,omitzero"`
+	QueryResult string         `json:"queryResult,omitzero"`
+	Notes       string         `json:"notes,omitzero"`
+	Labels      []string       `json:"labels,omitzero"`
+	EventTime   time.Time      `json:"eventTime,omitzero"`
+	Created     time.Time      `json:"created,omitzero"`
+	CreatedBy   ClientInfo     `json:"createdBy,omitzero"`
+	Updated     time.Time      `json:"updated,omitzero"`
+	UpdatedBy   ClientInfo     `json:"updatedBy,omitzero"`
+	Incident    IncidentRef    `json:"incidentInfo,omitzero"`
+	Unknown     jsontext.Value `json:",embed"`
 }
 
 // ListIncidentBookmarksOptions are the options of ListIncidentBookmarks; none yet.
 type ListIncidentBookmarksOptions struct{}
 
 // ListIncidentBookmarks returns the hunting bookmarks attached to an incident (POST
-// .../incidents/{incidentId}/bookmarks, one response, not paged). Attach a bookmark with
-// CreateRelation and its resource ID. A bookmark whose properties do not all fit is kept
-// with the fields that do; see Entity.DecodeError.
+// .../incidents/{incidentId}/bookmarks, one response, not paged), decoded from the response
+// as it arrives. Attach a bookmark with CreateRelation and its resource ID. A bookmark whose
+// members do not all fit is kept with the fields that do, and so is an item that is not a
+// bookmark; see Entity.DecodeError.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/bookmarks
 func (c *Client) ListIncidentBookmarks(ctx context.Context, incidentID string, _ *ListIncidentBookmarksOptions) ([]*HuntingBookmark, error) {
 	if err := checkID("incidentID", incidentID); err != nil {
 		return nil, err
 	}
-	out := valueList[*HuntingBookmark]{alloc: func() *HuntingBookmark { return new(HuntingBookmark) }}
-	err := c.call(ctx, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")}, &out)
-	return out.items, err
+	p := newPager[*HuntingBookmark](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})
+	p.decode = decodeEntityOf[HuntingBookmark]
+	return collectAll(ctx, p)
 }

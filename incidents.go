@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -142,164 +140,76 @@ type IncidentOwner struct {
 	UserPrincipalName string    `json:"userPrincipalName,omitzero"`
 	AssignedTo        string    `json:"assignedTo,omitzero"` // display name, set by the service
 	OwnerType         OwnerType `json:"ownerType,omitzero"`
+	// Unknown holds the members this SDK does not model; they are sent back unchanged.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // IsZero reports whether the incident is unassigned.
-func (o IncidentOwner) IsZero() bool { return o == IncidentOwner{} }
+func (o IncidentOwner) IsZero() bool {
+	return o.ObjectID == "" && o.Email == "" && o.UserPrincipalName == "" && o.AssignedTo == "" && o.OwnerType == "" && len(o.Unknown) == 0
+}
 
 // IncidentLabel is a label on an incident.
 type IncidentLabel struct {
-	Name string    `json:"labelName"`
-	Type LabelType `json:"labelType,omitzero"` // read-only: the service sets it
+	Name    string         `json:"labelName"`
+	Type    LabelType      `json:"labelType,omitzero"` // read-only: the service sets it
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // IncidentAdditionalData are the service's read-only aggregates of an incident.
 type IncidentAdditionalData struct {
-	AlertsCount         int            `json:"alertsCount,omitzero"`
-	BookmarksCount      int            `json:"bookmarksCount,omitzero"`
-	CommentsCount       int            `json:"commentsCount,omitzero"`
-	AlertProductNames   []string       `json:"alertProductNames,omitzero"`
-	Tactics             []AttackTactic `json:"tactics,omitzero"`
-	Techniques          []string       `json:"techniques,omitzero"`
+	AlertsCount       int            `json:"alertsCount,omitzero"`
+	BookmarksCount    int            `json:"bookmarksCount,omitzero"`
+	CommentsCount     int            `json:"commentsCount,omitzero"`
+	AlertProductNames []string       `json:"alertProductNames,omitzero"`
+	Tactics           []AttackTactic `json:"tactics,omitzero"`
+	Techniques        []string       `json:"techniques,omitzero"`
+	// ProviderIncidentURL links to the incident in the Microsoft Defender portal, for
+	// workspaces onboarded to it.
 	ProviderIncidentURL string         `json:"providerIncidentUrl,omitzero"`
+	Unknown             jsontext.Value `json:",embed"`
 }
 
-// Incident is a Microsoft Sentinel incident. Fields marked read-only are set by the service
-// and ignored when sent. Properties the service returns that this SDK does not model are kept
-// and sent back unchanged by UpdateIncident and CreateOrUpdateIncident.
+// Incident is a Microsoft Sentinel incident. Its fields read flat (inc.Title, inc.Etag); on
+// the wire the envelope (Resource) is at the top and IncidentProperties under "properties".
+// Members the service sends that this SDK does not model are kept, at every level (the
+// Unknown fields), and sent back unchanged by UpdateIncident and CreateOrUpdateIncident.
 //
-// Its JSON form (json.Marshal, json.Unmarshal) is the service's wire form, unknown
-// properties included.
+// MarshalJSON and UnmarshalJSON convert it to and from the service's wire form.
 type Incident struct {
-	// ID is the ARM resource ID (read-only).
-	ID string
-	// Name is the incident's ID within the workspace, a GUID chosen at creation; the methods
-	// of Client take it as their id argument.
-	Name string
-	// Etag identifies the version; UpdateIncident sends it back to detect conflicts.
-	Etag string
-
-	Title                 string
-	Description           string
-	Severity              Severity
-	Status                IncidentStatus
-	Classification        Classification
-	ClassificationReason  ClassificationReason
-	ClassificationComment string
-	Owner                 IncidentOwner
-	Labels                []IncidentLabel
-	FirstActivityTime     time.Time
-	LastActivityTime      time.Time
-
-	CreatedTime            time.Time // read-only
-	LastModifiedTime       time.Time // read-only
-	Number                 int64     // read-only: sequential per workspace
-	URL                    string    // read-only: Azure portal link
-	ProviderName           string    // read-only
-	ProviderIncidentID     string    // read-only
-	RelatedAnalyticRuleIDs []string  // read-only
-	AdditionalData         IncidentAdditionalData
-
-	unknown incidentUnknown
+	Resource
+	IncidentProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
 
-type incidentUnknown struct {
-	top, props jsontext.Value // unknown members of the resource and of its properties
-	typ        string
-}
+// IncidentProperties are an incident's "properties". Fields marked read-only are set by the
+// service and ignored when sent.
+type IncidentProperties struct {
+	Title                 string               `json:"title"`
+	Description           string               `json:"description,omitzero"`
+	Severity              Severity             `json:"severity"`
+	Status                IncidentStatus       `json:"status"`
+	Classification        Classification       `json:"classification,omitzero"`
+	ClassificationReason  ClassificationReason `json:"classificationReason,omitzero"`
+	ClassificationComment string               `json:"classificationComment,omitzero"`
+	Owner                 IncidentOwner        `json:"owner,omitzero"`
+	Labels                []IncidentLabel      `json:"labels"`
+	FirstActivityTime     time.Time            `json:"firstActivityTimeUtc,omitzero"`
+	LastActivityTime      time.Time            `json:"lastActivityTimeUtc,omitzero"`
 
-// UnknownProperties returns the incident's properties this SDK does not model, by name, as
-// raw JSON. They are sent back unchanged on update.
-func (i *Incident) UnknownProperties() map[string][]byte {
-	return unknownMembers(i.unknown.props)
-}
-
-// unknownMembers splits a JSON object of unknown members.
-func unknownMembers(v jsontext.Value) map[string][]byte {
-	if len(v) == 0 {
-		return nil
-	}
-	var m map[string]jsontext.Value
-	if json.Unmarshal(v, &m) != nil {
-		return nil
-	}
-	out := make(map[string][]byte, len(m))
-	for k, x := range m {
-		out[k] = []byte(x)
-	}
-	return out
-}
-
-// incidentWire is the wire form of Incident.
-type incidentWire struct {
-	ID         string            `json:"id,omitzero"`
-	Name       string            `json:"name,omitzero"`
-	Type       string            `json:"type,omitzero"`
-	Etag       string            `json:"etag,omitzero"`
-	Properties incidentPropsWire `json:"properties"`
-	Unknown    jsontext.Value    `json:",embed"`
-}
-
-type incidentPropsWire struct {
-	Title                  string                 `json:"title"`
-	Description            string                 `json:"description,omitzero"`
-	Severity               Severity               `json:"severity"`
-	Status                 IncidentStatus         `json:"status"`
-	Classification         Classification         `json:"classification,omitzero"`
-	ClassificationReason   ClassificationReason   `json:"classificationReason,omitzero"`
-	ClassificationComment  string                 `json:"classificationComment,omitzero"`
-	Owner                  IncidentOwner          `json:"owner,omitzero"`
-	Labels                 []IncidentLabel        `json:"labels"`
-	FirstActivityTimeUtc   time.Time              `json:"firstActivityTimeUtc,omitzero"`
-	LastActivityTimeUtc    time.Time              `json:"lastActivityTimeUtc,omitzero"`
-	CreatedTimeUtc         time.Time              `json:"createdTimeUtc,omitzero"`
-	LastModifiedTimeUtc    time.Time              `json:"lastModifiedTimeUtc,omitzero"`
-	IncidentNumber         int64                  `json:"incidentNumber,omitzero"`
-	IncidentURL            string                 `json:"incidentUrl,omitzero"`
-	ProviderName           string                 `json:"providerName,omitzero"`
-	ProviderIncidentID     string                 `json:"providerIncidentId,omitzero"`
+	CreatedTime            time.Time              `json:"createdTimeUtc,omitzero"`      // read-only
+	LastModifiedTime       time.Time              `json:"lastModifiedTimeUtc,omitzero"` // read-only
+	Number                 int64                  `json:"incidentNumber,omitzero"`      // read-only: sequential per workspace
+	URL                    string                 `json:"incidentUrl,omitzero"`         // read-only: Azure portal link
+	ProviderName           string                 `json:"providerName,omitzero"`        // read-only: "Azure Sentinel", "Microsoft XDR", ...
+	ProviderIncidentID     string                 `json:"providerIncidentId,omitzero"`  // read-only
 	RelatedAnalyticRuleIDs []string               `json:"relatedAnalyticRuleIds,omitzero"`
-	AdditionalData         IncidentAdditionalData `json:"additionalData,omitzero"`
-	Unknown                jsontext.Value         `json:",embed"`
+	AdditionalData         IncidentAdditionalData `json:"additionalData,omitzero"` // read-only
+
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
-
-func (i *Incident) wire() incidentWire {
-	labels := i.Labels
-	if labels == nil {
-		labels = []IncidentLabel{}
-	}
-	return incidentWire{
-		ID: i.ID, Name: i.Name, Type: i.unknown.typ, Etag: i.Etag, Unknown: i.unknown.top,
-		Properties: incidentPropsWire{
-			Title: i.Title, Description: i.Description, Severity: i.Severity, Status: i.Status,
-			Classification: i.Classification, ClassificationReason: i.ClassificationReason,
-			ClassificationComment: i.ClassificationComment, Owner: i.Owner, Labels: labels,
-			FirstActivityTimeUtc: i.FirstActivityTime, LastActivityTimeUtc: i.LastActivityTime,
-			CreatedTimeUtc: i.CreatedTime, LastModifiedTimeUtc: i.LastModifiedTime,
-			IncidentNumber: i.Number, IncidentURL: i.URL, ProviderName: i.ProviderName,
-			ProviderIncidentID: i.ProviderIncidentID, RelatedAnalyticRuleIDs: i.RelatedAnalyticRuleIDs,
-			AdditionalData: i.AdditionalData, Unknown: i.unknown.props,
-		},
-	}
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (i *Incident) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var d incidentDecoder
-	return d.decode(dec, i)
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (i Incident) MarshalJSONTo(enc *jsontext.Encoder) error {
-	w := i.wire()
-	return json.MarshalEncode(enc, &w)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (i *Incident) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, i, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (i Incident) MarshalJSON() ([]byte, error) { return json.Marshal(i, encodeOptions) }
 
 // ListIncidentsOptions are the options of ListIncidents. The zero value lists every incident
 // in the service's default order, 1000 per page.
@@ -345,28 +255,7 @@ func (c *Client) ListIncidents(opts *ListIncidentsOptions) *Pager[Incident] {
 	}
 	r := &request{op: "Client.ListIncidents", method: http.MethodGet, path: c.path("incidents")}
 	r.query = odata(o.Filter, o.OrderBy, o.Top, o.SkipToken)
-	p := newPager[Incident](c, r)
-	var d incidentDecoder // reused across the pager's incidents
-	p.decode = d.decode
-	return p
-}
-
-// odata returns the OData query parameters that are set.
-func odata(filter, orderBy string, top int, skipToken string) []param {
-	var q []param
-	if filter != "" {
-		q = append(q, param{"$filter", filter})
-	}
-	if orderBy != "" {
-		q = append(q, param{"$orderby", orderBy})
-	}
-	if top > 0 {
-		q = append(q, param{"$top", strconv.Itoa(top)})
-	}
-	if skipToken != "" {
-		q = append(q, param{"$skipToken", skipToken})
-	}
-	return q
+	return newPager[Incident](c, r)
 }
 
 // GetIncidentOptions are the options of GetIncident; none yet.
@@ -406,14 +295,14 @@ type CreateIncidentOptions struct {
 	ID string
 }
 
-// CreateIncident creates an incident (PUT .../incidents/{id} without an etag). Title,
-// Severity and Status are required; read-only fields are ignored. The ID is
-// CreateIncidentOptions.ID or a new GUID, generated once so that a retried request cannot
-// create a second incident; an incident that already has the ID is overwritten (the service
-// keeps the last write of a PUT without an etag).
+// CreateIncident creates an incident with the given properties (PUT .../incidents/{id}
+// without an etag). Title, Severity and Status are required; read-only fields are ignored.
+// The ID is CreateIncidentOptions.ID or a new GUID, generated once so that a retried request
+// cannot create a second incident; an incident that already has the ID is overwritten (the
+// service keeps the last write of a PUT without an etag).
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
-func (c *Client) CreateIncident(ctx context.Context, inc Incident, opts *CreateIncidentOptions) (Incident, error) {
+func (c *Client) CreateIncident(ctx context.Context, props IncidentProperties, opts *CreateIncidentOptions) (Incident, error) {
 	id := ""
 	if opts != nil {
 		id = opts.ID
@@ -424,8 +313,7 @@ func (c *Client) CreateIncident(ctx context.Context, inc Incident, opts *CreateI
 	if err := checkID("CreateIncidentOptions.ID", id); err != nil {
 		return Incident{}, err
 	}
-	inc.Etag = ""
-	return c.putIncident(ctx, "Client.CreateIncident", id, inc)
+	return c.putIncident(ctx, "Client.CreateIncident", id, Incident{IncidentProperties: props})
 }
 
 // CreateOrUpdateIncidentOptions are the options of CreateOrUpdateIncident; none yet.
@@ -448,10 +336,9 @@ func (c *Client) putIncident(ctx context.Context, op, id string, inc Incident) (
 	if err := validateIncident(&inc); err != nil {
 		return Incident{}, err
 	}
-	w := inc.wire()
-	w.ID, w.Type = "", "" // read-only envelope
+	inc.ID, inc.Type, inc.SystemData = "", "", SystemData{} // read-only envelope
 	var out Incident
-	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", id), body: &w, ok: okPut}, &out)
+	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", id), body: &inc, ok: okPut}, &out)
 	return out, err
 }
 
@@ -475,14 +362,13 @@ func validateIncident(inc *Incident) error {
 		if inc.ClassificationReason == "" && inc.Classification == ClassificationBenignPositive {
 			return argError("Incident.ClassificationReason", "classification %s needs a reason (%s)", inc.Classification, ClassificationReasonSuspiciousButExpected)
 		}
-		if inc.ClassificationReason != "" && !slices.Contains(reasons, inc.ClassificationReason) {
+		// A reason this SDK does not know may be one the service added: only known pairs are
+		// checked, so that an incident read is always accepted back.
+		if slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) && !slices.Contains(reasons, inc.ClassificationReason) {
 			return argError("Incident.ClassificationReason", "%q does not belong to classification %s (use %s)", inc.ClassificationReason, inc.Classification, joinReasons(reasons))
 		}
-	} else if inc.Classification == ClassificationUndetermined && inc.ClassificationReason != "" {
+	} else if inc.Classification == ClassificationUndetermined && slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) {
 		return argError("Incident.ClassificationReason", "classification Undetermined takes no reason, got %q", inc.ClassificationReason)
-	}
-	if o := inc.Owner; !o.IsZero() && o.ObjectID == "" && o.UserPrincipalName == "" && o.Email == "" {
-		return argError("Incident.Owner", "an owner needs an object ID, a user principal name or an email")
 	}
 	if o := inc.Owner; o.ObjectID != "" && !guidRE.MatchString(o.ObjectID) {
 		return argError("Incident.Owner.ObjectID", "%q is not a GUID", o.ObjectID)
@@ -590,29 +476,14 @@ func (c *Client) UpdateIncident(ctx context.Context, id string, upd IncidentUpda
 	if err := checkID("id", id); err != nil {
 		return Incident{}, err
 	}
-	attempts := 5
-	if opts != nil && opts.MaxAttempts > 0 {
+	attempts := 0
+	if opts != nil {
 		attempts = opts.MaxAttempts
 	}
-	var lastErr error
-	for range attempts {
-		inc, err := c.GetIncident(ctx, id, nil)
-		if err != nil {
-			return Incident{}, err
-		}
-		upd.apply(&inc)
-		out, err := c.putIncident(ctx, "Client.UpdateIncident", id, inc)
-		if err == nil || !isConflict(err) {
-			return out, err
-		}
-		lastErr = err
-	}
-	return Incident{}, fmt.Errorf("sentinel: incident %s changed concurrently %d times in a row: %w", id, attempts, lastErr)
-}
-
-func isConflict(err error) bool {
-	re, ok := err.(*ResponseError)
-	return ok && re.class() == ErrConflict
+	return readModifyWrite(attempts, "incident "+id,
+		func() (Incident, error) { return c.GetIncident(ctx, id, nil) },
+		func(inc *Incident) error { upd.apply(inc); return nil },
+		func(inc Incident) (Incident, error) { return c.putIncident(ctx, "Client.UpdateIncident", id, inc) })
 }
 
 // CloseIncident closes an incident with a classification, a reason that belongs to it (see
@@ -626,8 +497,8 @@ func (c *Client) CloseIncident(ctx context.Context, id string, classification Cl
 // AssignIncident assigns an incident to owner, given by ObjectID, UserPrincipalName or Email.
 // It is UpdateIncident with Owner.
 func (c *Client) AssignIncident(ctx context.Context, id string, owner IncidentOwner, opts *UpdateIncidentOptions) (Incident, error) {
-	if owner.IsZero() {
-		return Incident{}, argError("owner", "is empty; use UpdateIncident with a zero Owner to unassign")
+	if owner.ObjectID == "" && owner.UserPrincipalName == "" && owner.Email == "" {
+		return Incident{}, argError("owner", "needs an object ID, a user principal name or an email; use UpdateIncident with a zero Owner to unassign")
 	}
 	return c.UpdateIncident(ctx, id, IncidentUpdate{Owner: &owner}, opts)
 }
@@ -660,15 +531,6 @@ func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []s
 	return c.UpdateIncident(ctx, id, IncidentUpdate{RemoveLabels: labels}, opts)
 }
 
-// newGUID returns a random (version 4) GUID.
-func newGUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // IncidentFilter builds an OData $filter for ListIncidents without hand-written OData. Each
 // method returns a new filter with one more condition; all conditions must hold. String
 // renders it, with values quoted and escaped. The zero value matches everything.
@@ -683,12 +545,6 @@ type IncidentFilter struct{ clauses []string }
 func (f IncidentFilter) with(clause string) IncidentFilter {
 	return IncidentFilter{clauses: append(slices.Clip(f.clauses), clause)}
 }
-
-// ODataString quotes s as an OData string literal: 'it”s'.
-func ODataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// ODataTime formats t as an OData date-time literal in UTC.
-func ODataTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func anyOf[T ~string](field string, values []T) string {
 	parts := make([]string, len(values))

@@ -65,13 +65,13 @@ func TestIncidentFixtureGet(t *testing.T) {
 		ProviderIncidentURL: "https://security.microsoft.com/incidents/3177?tid=72f988bf",
 	}, inc.AdditionalData)
 
-	unknown := inc.UnknownProperties()
+	unknown := sentinel.UnknownMembers(inc.IncidentProperties.Unknown)
 	require.Len(t, unknown, 2)
 	assert.JSONEq(t, `3170`, string(unknown["mergedIncidentNumber"]))
 	assert.JSONEq(t, `{"teamId": "e8a3f2d1-4b6c-4d8e-9f0a-1b2c3d4e5f60", "name": "Incident 3177 war room", "primaryChannelUrl": "https://teams.microsoft.com/l/channel/x"}`, string(unknown["teamInformation"]))
 
 	// The JSON form is the wire form and keeps the unknown parts.
-	b, err := json.Marshal(inc)
+	b, err := sentinel.MarshalJSON(inc)
 	require.NoError(t, err)
 	var round map[string]any
 	require.NoError(t, json.Unmarshal(b, &round))
@@ -79,10 +79,10 @@ func TestIncidentFixtureGet(t *testing.T) {
 	assert.Equal(t, float64(3170), props["mergedIncidentNumber"])
 	assert.Equal(t, "rule-engine", round["systemData"].(map[string]any)["createdBy"])
 	var back sentinel.Incident
-	require.NoError(t, json.Unmarshal(b, &back))
+	require.NoError(t, sentinel.UnmarshalJSON(b, &back))
 	assert.Equal(t, inc.Title, back.Title)
-	for k, v := range inc.UnknownProperties() {
-		assert.JSONEq(t, string(v), string(back.UnknownProperties()[k]), k)
+	for k, v := range sentinel.UnknownMembers(inc.IncidentProperties.Unknown) {
+		assert.JSONEq(t, string(v), string(sentinel.UnknownMembers(back.IncidentProperties.Unknown)[k]), k)
 	}
 }
 
@@ -110,7 +110,7 @@ func TestIncidentCRUD(t *testing.T) {
 	ctx := context.Background()
 	c := env.client
 
-	created, err := c.CreateIncident(ctx, sentinel.Incident{
+	created, err := c.CreateIncident(ctx, sentinel.IncidentProperties{
 		Title: "Manual investigation: O'Brien's laptop", Description: "Opened from a playbook",
 		Severity: sentinel.SeverityMedium, Status: sentinel.IncidentStatusNew,
 		Labels: []sentinel.IncidentLabel{{Name: "manual"}},
@@ -135,7 +135,7 @@ func TestIncidentCRUD(t *testing.T) {
 	assert.NotContains(t, props, "incidentNumber", "read-only zero fields are not sent")
 
 	// Caller-chosen ID.
-	mine, err := c.CreateIncident(ctx, sentinel.Incident{Title: "x", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: "playbook-42"})
+	mine, err := c.CreateIncident(ctx, sentinel.IncidentProperties{Title: "x", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: "playbook-42"})
 	require.NoError(t, err)
 	assert.Equal(t, "playbook-42", mine.Name)
 
@@ -164,29 +164,28 @@ func TestIncidentCRUD(t *testing.T) {
 func TestIncidentValidation(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
-	base := sentinel.Incident{Title: "t", Severity: sentinel.SeverityHigh, Status: sentinel.IncidentStatusActive}
+	base := sentinel.IncidentProperties{Title: "t", Severity: sentinel.SeverityHigh, Status: sentinel.IncidentStatusActive}
 	tests := []struct {
 		name  string
-		edit  func(*sentinel.Incident)
+		edit  func(*sentinel.IncidentProperties)
 		field string
 	}{
-		{"no title", func(i *sentinel.Incident) { i.Title = " " }, "Incident.Title"},
-		{"no severity", func(i *sentinel.Incident) { i.Severity = "" }, "Incident.Severity"},
-		{"no status", func(i *sentinel.Incident) { i.Status = "" }, "Incident.Status"},
-		{"closed without classification", func(i *sentinel.Incident) { i.Status = sentinel.IncidentStatusClosed }, "Incident.Classification"},
-		{"wrong reason", func(i *sentinel.Incident) {
+		{"no title", func(i *sentinel.IncidentProperties) { i.Title = " " }, "Incident.Title"},
+		{"no severity", func(i *sentinel.IncidentProperties) { i.Severity = "" }, "Incident.Severity"},
+		{"no status", func(i *sentinel.IncidentProperties) { i.Status = "" }, "Incident.Status"},
+		{"closed without classification", func(i *sentinel.IncidentProperties) { i.Status = sentinel.IncidentStatusClosed }, "Incident.Classification"},
+		{"wrong reason", func(i *sentinel.IncidentProperties) {
 			i.Status, i.Classification, i.ClassificationReason = sentinel.IncidentStatusClosed, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonInaccurateData
 		}, "Incident.ClassificationReason"},
-		{"benign without reason", func(i *sentinel.Incident) {
+		{"benign without reason", func(i *sentinel.IncidentProperties) {
 			i.Status, i.Classification = sentinel.IncidentStatusClosed, sentinel.ClassificationBenignPositive
 		}, "Incident.ClassificationReason"},
-		{"undetermined with reason", func(i *sentinel.Incident) {
+		{"undetermined with reason", func(i *sentinel.IncidentProperties) {
 			i.Classification, i.ClassificationReason = sentinel.ClassificationUndetermined, sentinel.ClassificationReasonSuspiciousActivity
 		}, "Incident.ClassificationReason"},
-		{"owner by display name only", func(i *sentinel.Incident) { i.Owner = sentinel.IncidentOwner{AssignedTo: "Bob"} }, "Incident.Owner"},
-		{"owner object id not guid", func(i *sentinel.Incident) { i.Owner = sentinel.IncidentOwner{ObjectID: "bob"} }, "Incident.Owner.ObjectID"},
-		{"empty label", func(i *sentinel.Incident) { i.Labels = []sentinel.IncidentLabel{{Name: ""}} }, "Incident.Labels[0]"},
-		{"bad id", func(*sentinel.Incident) {}, "CreateIncidentOptions.ID"},
+		{"owner object id not guid", func(i *sentinel.IncidentProperties) { i.Owner = sentinel.IncidentOwner{ObjectID: "bob"} }, "Incident.Owner.ObjectID"},
+		{"empty label", func(i *sentinel.IncidentProperties) { i.Labels = []sentinel.IncidentLabel{{Name: ""}} }, "Incident.Labels[0]"},
+		{"bad id", func(*sentinel.IncidentProperties) {}, "CreateIncidentOptions.ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -395,10 +394,10 @@ func FuzzDecodeIncident(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var inc sentinel.Incident
-		if err := json.Unmarshal(b, &inc); err != nil {
+		if err := sentinel.UnmarshalJSON(b, &inc); err != nil {
 			return
 		}
-		out, err := json.Marshal(inc)
+		out, err := sentinel.MarshalJSON(inc)
 		require.NoError(t, err)
 		var again sentinel.Incident
 		require.NoError(t, json.Unmarshal(out, &again), "re-decoding %s", out)

@@ -1,9 +1,9 @@
 package sentinel_test
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -15,9 +15,9 @@ import (
 func TestIncidentKeepsUnknownMembers(t *testing.T) {
 	in := `{"name":"x","systemData":{"createdByType":"User"},"properties":{"title":"t","severity":"High","status":"New","labels":[],"teamInformation":{"teamId":"1"}}}`
 	var inc sentinel.Incident
-	require.NoError(t, json.Unmarshal([]byte(in), &inc))
-	assert.Equal(t, map[string][]byte{"teamInformation": []byte(`{"teamId":"1"}`)}, inc.UnknownProperties())
-	out, err := json.Marshal(inc)
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(in), &inc))
+	assert.Equal(t, map[string]jsontext.Value{"teamInformation": jsontext.Value(`{"teamId":"1"}`)}, sentinel.UnknownMembers(inc.IncidentProperties.Unknown))
+	out, err := sentinel.MarshalJSON(inc)
 	require.NoError(t, err)
 	assert.JSONEq(t, in, string(out))
 }

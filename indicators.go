@@ -19,10 +19,16 @@ import (
 // recognises. Decoding never fails on the text.
 //
 // When encoded, Text is sent unchanged unless Time was set to another instant, in which
-// case Time is sent in RFC 3339. Build one from a time.Time with TextTimeOf.
+// case Time is sent in RFC 3339. Text that was received is sent back byte for byte, escapes
+// included. Build one from a time.Time with TextTimeOf.
 type TextTime struct {
 	Time time.Time
 	Text string
+
+	// raw is the JSON string as received when re-quoting Text could differ from it (escapes,
+	// bytes that are not ASCII), and rawText its text; raw is sent while the text to send is
+	// still rawText.
+	raw, rawText string
 }
 
 // TextTimeOf returns t as a TextTime.
@@ -62,29 +68,49 @@ func (t TextTime) wire() string {
 
 // UnmarshalJSONFrom reads a string (or null) leniently.
 func (t *TextTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tok, err := dec.ReadToken()
+	v, err := dec.ReadValue()
 	if err != nil {
 		return err
 	}
-	switch tok.Kind() {
+	switch v.Kind() {
 	case 'n':
 		*t = TextTime{}
 		return nil
 	case '"':
-		s := tok.String()
-		pt, err := parseTime([]byte(s))
-		if err != nil {
-			pt = time.Time{}
-		}
-		*t = TextTime{Time: pt, Text: s}
-		return nil
+	default:
+		return fmt.Errorf("a time must be a string, got %s", v.Kind())
 	}
-	return fmt.Errorf("a time must be a string, got %s", tok.Kind())
+	// The decoder has checked the string; the only error left is invalid UTF-8, which the
+	// decoder's options allow and which is replaced in Text (raw keeps the bytes).
+	text, _ := jsontext.AppendUnquote(nil, v)
+	pt, err := parseTime(text)
+	if err != nil {
+		pt = time.Time{}
+	}
+	*t = TextTime{Time: pt, Text: string(text)}
+	if needsRaw(v) {
+		t.raw, t.rawText = string(v), t.Text
+	}
+	return nil
+}
+
+// needsRaw reports whether the JSON string v may differ from the quoting of its text.
+func needsRaw(v []byte) bool {
+	for _, c := range v {
+		if c == '\\' || c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // MarshalJSONTo writes the time as a string.
 func (t TextTime) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return enc.WriteToken(jsontext.String(t.wire()))
+	s := t.wire()
+	if t.raw != "" && s == t.rawText {
+		return enc.WriteValue(jsontext.Value(t.raw))
+	}
+	return enc.WriteToken(jsontext.String(s))
 }
 
 // UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
@@ -96,39 +122,47 @@ func (t TextTime) MarshalJSON() ([]byte, error) { return json.Marshal(t, encodeO
 // KillChainPhase is a phase of a kill chain, such as lockheed-martin-cyber-kill-chain's
 // "reconnaissance".
 type KillChainPhase struct {
-	KillChainName string `json:"killChainName"`
-	PhaseName     string `json:"phaseName"`
+	KillChainName string         `json:"killChainName,omitzero"`
+	PhaseName     string         `json:"phaseName,omitzero"`
+	Unknown       jsontext.Value `json:",embed"`
 }
 
 // ExternalReference points to information outside Sentinel about an indicator.
 type ExternalReference struct {
-	Description string            `json:"description,omitzero"`
-	ExternalID  string            `json:"externalId,omitzero"`
-	SourceName  string            `json:"sourceName,omitzero"`
-	URL         string            `json:"url,omitzero"`
-	Hashes      map[string]string `json:"hashes,omitzero"`
+	Description string `json:"description,omitzero"`
+	ExternalID  string `json:"externalId,omitzero"`
+	SourceName  string `json:"sourceName,omitzero"`
+	URL         string `json:"url,omitzero"`
+	// Hashes are the referenced content's hashes by algorithm ("SHA-256": "6db5..."). The
+	// values are strings; a value of another type the service may send is kept as decoded.
+	Hashes  map[string]any `json:"hashes,omitzero"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // GranularMarking marks parts of an indicator (STIX granular markings).
 type GranularMarking struct {
-	Language   string   `json:"language,omitzero"`
-	MarkingRef int      `json:"markingRef,omitzero"`
-	Selectors  []string `json:"selectors,omitzero"`
+	Language   string         `json:"language,omitzero"`
+	MarkingRef int            `json:"markingRef,omitzero"`
+	Selectors  []string       `json:"selectors,omitzero"`
+	Unknown    jsontext.Value `json:",embed"`
 }
 
 // ParsedPattern is the service's reading of an indicator's STIX pattern.
 type ParsedPattern struct {
-	PatternTypeKey    string                   `json:"patternTypeKey"`
+	PatternTypeKey    string                   `json:"patternTypeKey,omitzero"`
 	PatternTypeValues []ParsedPatternTypeValue `json:"patternTypeValues,omitzero"`
+	Unknown           jsontext.Value           `json:",embed"`
 }
 
 // ParsedPatternTypeValue is one value of a parsed pattern.
 type ParsedPatternTypeValue struct {
-	ValueType string `json:"valueType"`
-	Value     string `json:"value"`
+	ValueType string         `json:"valueType,omitzero"`
+	Value     string         `json:"value,omitzero"`
+	Unknown   jsontext.Value `json:",embed"`
 }
 
-// Pattern types of indicators, as the Sentinel portal creates them.
+// Pattern types of indicators, as the Sentinel portal creates them. The set is open: any
+// pattern type is sent as it is.
 const (
 	PatternTypeURL        = "url"
 	PatternTypeIPv4       = "ipv4-addr"
@@ -137,17 +171,25 @@ const (
 	PatternTypeFile       = "file"
 )
 
-// indicatorKind is the only kind of threat-intelligence resource.
+// indicatorKind is the kind of a threat-intelligence indicator, the only kind of
+// threat-intelligence resource.
 const indicatorKind = "indicator"
 
-// Indicator is a threat-intelligence indicator (a STIX indicator). Its times are TextTime
-// because the service sends them as free text. Properties this SDK does not model are kept
-// and sent back.
+// Indicator is a threat-intelligence indicator (a STIX indicator). Its fields read flat
+// (ind.Pattern, ind.Etag); on the wire the envelope (Resource, with kind "indicator") is at
+// the top and IndicatorProperties under "properties". Members this SDK does not model are
+// kept at every level and sent back by UpdateIndicator. Its Name is a GUID the service
+// assigns.
 type Indicator struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the indicator's ID, a GUID the service assigns
-	Etag string `json:"-"`
+	Resource
+	IndicatorProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
+}
 
+// IndicatorProperties are an indicator's "properties". Its times are TextTime because the
+// service sends them as free text. Fields marked read-only are set by the service.
+type IndicatorProperties struct {
 	DisplayName string `json:"displayName,omitzero"`
 	Description string `json:"description,omitzero"`
 	// Pattern is the STIX pattern, such as "[url:value = 'http://malicious.example']", and
@@ -178,68 +220,26 @@ type Indicator struct {
 	Modified           TextTime            `json:"modified,omitzero"`
 	Extensions         map[string]any      `json:"extensions,omitzero"`
 
-	// Read-only: set by the service.
-	ParsedPattern       []ParsedPattern `json:"parsedPattern,omitzero"`
-	LastUpdated         TextTime        `json:"lastUpdatedTimeUtc,omitzero"`
-	ExternalLastUpdated TextTime        `json:"externalLastUpdatedTimeUtc,omitzero"`
-	FriendlyName        string          `json:"friendlyName,omitzero"`
-	AdditionalData      map[string]any  `json:"additionalData,omitzero"`
+	ParsedPattern       []ParsedPattern `json:"parsedPattern,omitzero"`              // read-only
+	LastUpdated         TextTime        `json:"lastUpdatedTimeUtc,omitzero"`         // read-only
+	ExternalLastUpdated TextTime        `json:"externalLastUpdatedTimeUtc,omitzero"` // read-only
+	FriendlyName        string          `json:"friendlyName,omitzero"`               // read-only
+	AdditionalData      map[string]any  `json:"additionalData,omitzero"`             // read-only
 
-	raw resourceRaw
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
 
-type indicatorProps Indicator
-
-func (i *Indicator) hdr() header { return header{&i.ID, &i.Name, &i.Etag, &i.raw} }
-
-// UnknownProperties returns the indicator's properties this SDK does not model, as raw JSON.
-func (i *Indicator) UnknownProperties() map[string][]byte { return unknownMembers(i.raw.props) }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (i *Indicator) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*indicatorProps)(i), i.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form, with kind "indicator".
-func (i Indicator) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*indicatorProps)(&i), i.hdr(), indicatorKind)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (i *Indicator) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, i, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (i Indicator) MarshalJSON() ([]byte, error) { return json.Marshal(i, encodeOptions) }
-
-func (i *Indicator) validate() error {
-	p := strings.TrimSpace(i.Pattern)
+// validate rejects what the service rejects: an indicator without a pattern or a pattern
+// type (STIX requires both), or a confidence outside 0 to 100.
+func (p *IndicatorProperties) validate() error {
 	switch {
-	case p == "":
+	case strings.TrimSpace(p.Pattern) == "":
 		return argError("Indicator.Pattern", "is required")
-	case !strings.HasPrefix(p, "[") || !strings.HasSuffix(p, "]"):
-		return argError("Indicator.Pattern", "%q is not a STIX pattern such as [url:value = 'http://example.com']", i.Pattern)
-	case strings.TrimSpace(i.PatternType) == "":
+	case strings.TrimSpace(p.PatternType) == "":
 		return argError("Indicator.PatternType", "is required")
-	case i.Confidence < 0 || i.Confidence > 100:
-		return argError("Indicator.Confidence", "must be between 0 and 100, got %d", i.Confidence)
-	}
-	if from, until := i.ValidFrom.Time, i.ValidUntil.Time; !from.IsZero() && !until.IsZero() && until.Before(from) {
-		return argError("Indicator.ValidUntil", "%s is before ValidFrom %s", i.ValidUntil, i.ValidFrom)
-	}
-	for n, f := range map[string]TextTime{"ValidFrom": i.ValidFrom, "ValidUntil": i.ValidUntil} {
-		if f.Text != "" && f.Time.IsZero() {
-			return argError("Indicator."+n, "%q is not a time", f.Text)
-		}
-	}
-	for k, ph := range i.KillChainPhases {
-		if ph.KillChainName == "" || ph.PhaseName == "" {
-			return argError(fmt.Sprintf("Indicator.KillChainPhases[%d]", k), "needs a kill chain name and a phase name")
-		}
-	}
-	for k, t := range i.Tags {
-		if strings.TrimSpace(t) == "" {
-			return argError(fmt.Sprintf("Indicator.Tags[%d]", k), "must not be empty")
-		}
+	case p.Confidence < 0 || p.Confidence > 100:
+		return argError("Indicator.Confidence", "must be between 0 and 100, got %d", p.Confidence)
 	}
 	return nil
 }
@@ -297,8 +297,10 @@ func (c *Client) GetIndicator(ctx context.Context, name string, _ *GetIndicatorO
 // CreateIndicatorOptions are the options of CreateIndicator; none yet.
 type CreateIndicatorOptions struct{}
 
-// CreateIndicator creates an indicator (POST .../threatIntelligence/main/createIndicator);
-// the service chooses its name, returned in the result. Pattern and PatternType are required.
+// CreateIndicator creates an indicator with the given properties
+// (POST .../threatIntelligence/main/createIndicator, kind "indicator"); the service chooses
+// its name, returned in the result. Pattern and PatternType are required; read-only fields
+// are ignored by the service.
 //
 // The request is not idempotent, so it is not retried after a 5xx status or a transport
 // error, either of which may come after the indicator was created; 429 responses, which
@@ -306,11 +308,11 @@ type CreateIndicatorOptions struct{}
 // (QueryIndicators with its pattern) before creating it again.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/createIndicator
-func (c *Client) CreateIndicator(ctx context.Context, ind Indicator, _ *CreateIndicatorOptions) (Indicator, error) {
-	if err := ind.validate(); err != nil {
+func (c *Client) CreateIndicator(ctx context.Context, props IndicatorProperties, _ *CreateIndicatorOptions) (Indicator, error) {
+	if err := props.validate(); err != nil {
 		return Indicator{}, err
 	}
-	ind.ID, ind.Name, ind.Etag = "", "", ""
+	ind := Indicator{Resource: Resource{Kind: indicatorKind}, IndicatorProperties: props}
 	ctx = policy.WithRetryOptions(ctx, policy.RetryOptions{MaxRetries: -1})
 	var out Indicator
 	err := c.call(ctx, &request{op: "Client.CreateIndicator", method: http.MethodPost, path: c.tiPath("createIndicator"), body: &ind, ok: okPut}, &out)
@@ -321,8 +323,9 @@ func (c *Client) CreateIndicator(ctx context.Context, ind Indicator, _ *CreateIn
 type UpdateIndicatorOptions struct{}
 
 // UpdateIndicator writes the whole indicator name
-// (PUT .../threatIntelligence/main/indicators/{name}), creating it if it does not exist. Send
-// the indicator as read, with its Etag: a stale etag is a *ResponseError matching
+// (PUT .../threatIntelligence/main/indicators/{name}), creating it if it does not exist; an
+// empty Kind is sent as "indicator". Send the indicator as read, with its Etag (members this
+// SDK does not model go back unchanged): a stale etag is a *ResponseError matching
 // ErrConflict.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
@@ -333,6 +336,10 @@ func (c *Client) UpdateIndicator(ctx context.Context, name string, ind Indicator
 	if err := ind.validate(); err != nil {
 		return Indicator{}, err
 	}
+	if ind.Kind == "" {
+		ind.Kind = indicatorKind
+	}
+	ind.ID, ind.Type, ind.SystemData = "", "", SystemData{} // read-only envelope
 	var out Indicator
 	err := c.call(ctx, &request{op: "Client.UpdateIndicator", method: http.MethodPut, path: c.tiPath("indicators", name), body: &ind, ok: okPut}, &out)
 	return out, err
@@ -351,7 +358,8 @@ func (c *Client) DeleteIndicator(ctx context.Context, name string, _ *DeleteIndi
 	return c.call(ctx, &request{op: "Client.DeleteIndicator", method: http.MethodDelete, path: c.tiPath("indicators", name), ok: okDelete}, nil)
 }
 
-// IndicatorSortOrder is the order of a QueryIndicators sort key.
+// IndicatorSortOrder is the order of a QueryIndicators sort key. The set is open: any value
+// is sent as it is.
 type IndicatorSortOrder string
 
 // Sort orders.
@@ -364,8 +372,10 @@ const (
 // IndicatorSort is one sort key of QueryIndicators.
 type IndicatorSort struct {
 	// ItemKey is a property name such as "lastUpdatedTimeUtc" or "confidence".
-	ItemKey   string             `json:"itemKey"`
-	SortOrder IndicatorSortOrder `json:"sortOrder"`
+	ItemKey string `json:"itemKey"`
+	// SortOrder is SortAscending, SortDescending or SortUnsorted; "" is not sent (the
+	// service's default).
+	SortOrder IndicatorSortOrder `json:"sortOrder,omitzero"`
 }
 
 // QueryIndicatorsOptions are the criteria of QueryIndicators; all must hold. The zero value
@@ -426,12 +436,8 @@ func (o *QueryIndicatorsOptions) validate() error {
 		return argError(p+"MaxValidUntil", "is before MinValidUntil")
 	}
 	for i, s := range o.SortBy {
-		n := fmt.Sprintf("%sSortBy[%d]", p, i)
-		if s.ItemKey == "" {
-			return argError(n+".ItemKey", "is required")
-		}
-		if err := checkEnum(n+".SortOrder", s.SortOrder, true, SortUnsorted, SortAscending, SortDescending); err != nil {
-			return err
+		if strings.TrimSpace(s.ItemKey) == "" {
+			return argError(fmt.Sprintf("%sSortBy[%d].ItemKey", p, i), "is required")
 		}
 	}
 	return nil
@@ -544,17 +550,28 @@ func (c *Client) ReplaceIndicatorTags(ctx context.Context, name string, tags []s
 
 // IndicatorMetric is one count of IndicatorMetrics.
 type IndicatorMetric struct {
-	Name  string `json:"metricName"`
-	Value int    `json:"metricValue"`
+	Name    string         `json:"metricName"`
+	Value   int            `json:"metricValue"`
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // IndicatorMetrics counts the workspace's indicators by threat type, pattern type and
-// source.
+// source. Its fields read flat (m.SourceMetrics); on the wire IndicatorMetricsProperties sit
+// under "properties". Members this SDK does not model are kept at every level.
 type IndicatorMetrics struct {
+	IndicatorMetricsProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// IndicatorMetricsProperties are the counts of IndicatorMetrics.
+type IndicatorMetricsProperties struct {
 	LastUpdated        TextTime          `json:"lastUpdatedTimeUtc,omitzero"`
 	ThreatTypeMetrics  []IndicatorMetric `json:"threatTypeMetrics,omitzero"`
 	PatternTypeMetrics []IndicatorMetric `json:"patternTypeMetrics,omitzero"`
 	SourceMetrics      []IndicatorMetric `json:"sourceMetrics,omitzero"`
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
 
 // IndicatorMetricsOptions are the options of IndicatorMetrics; none yet.
@@ -566,9 +583,7 @@ type IndicatorMetricsOptions struct{}
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/metrics
 func (c *Client) IndicatorMetrics(ctx context.Context, _ *IndicatorMetricsOptions) ([]IndicatorMetrics, error) {
 	var out struct {
-		Value *[]struct {
-			Properties IndicatorMetrics `json:"properties"`
-		} `json:"value"`
+		Value *[]IndicatorMetrics `json:"value"`
 	}
 	r := &request{op: "Client.IndicatorMetrics", method: http.MethodGet, path: c.tiPath("metrics")}
 	if err := c.call(ctx, r, &out); err != nil {
@@ -577,9 +592,5 @@ func (c *Client) IndicatorMetrics(ctx context.Context, _ *IndicatorMetricsOption
 	if out.Value == nil {
 		return nil, &DecodeError{Method: r.method, URL: cleanURL(c.url(r)), StatusCode: http.StatusOK, Err: fmt.Errorf(`the response has no "value" member`)}
 	}
-	metrics := make([]IndicatorMetrics, len(*out.Value))
-	for i, v := range *out.Value {
-		metrics[i] = v.Properties
-	}
-	return metrics, nil
+	return *out.Value, nil
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,8 +19,8 @@ import (
 	"github.com/sentinel-go/sentinel/sentineltest"
 )
 
-func phishingIndicator() sentinel.Indicator {
-	return sentinel.Indicator{
+func phishingIndicator() sentinel.IndicatorProperties {
+	return sentinel.IndicatorProperties{
 		DisplayName:     "Phishing landing page",
 		Description:     "Credential harvesting page seen in campaign 2026-11",
 		Pattern:         "[url:value = 'http://login-micros0ft.example/reset']",
@@ -34,17 +37,26 @@ func phishingIndicator() sentinel.Indicator {
 
 func TestIndicatorFixtureDecode(t *testing.T) {
 	var ind sentinel.Indicator
-	require.NoError(t, json.Unmarshal(fixture(t, "indicators/get.json"), &ind))
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "indicators/get.json"), &ind))
 	assert.Equal(t, "e16ef847-962e-d7b6-9c8b-a33e4bd30e47", ind.Name)
+	assert.Equal(t, "indicator", ind.Kind)
+	assert.Equal(t, "contoso@contoso.com", ind.SystemData.CreatedBy)
 	assert.Equal(t, `"0000262c-0000-0800-0000-5e9767060000"`, ind.Etag)
 	assert.Equal(t, 78, ind.Confidence)
 	assert.Equal(t, "[url:value = 'https://www.contoso.com']", ind.Pattern)
 	assert.Equal(t, "url", ind.PatternType)
 	assert.Equal(t, []string{"compromised"}, ind.ThreatTypes)
 	assert.Equal(t, []string{"new schema"}, ind.Tags)
-	assert.Equal(t, []sentinel.KillChainPhase{{KillChainName: "lockheed-martin-cyber-kill-chain", PhaseName: "reconnaissance"}}, ind.KillChainPhases)
-	assert.Equal(t, []sentinel.ParsedPattern{{PatternTypeKey: "url", PatternTypeValues: []sentinel.ParsedPatternTypeValue{{ValueType: "url", Value: "https://www.contoso.com"}}}}, ind.ParsedPattern)
-	assert.Equal(t, []sentinel.ExternalReference{{Description: "report", SourceName: "Contoso CERT", URL: "https://cert.contoso.example/r/1", Hashes: map[string]string{"SHA-256": "6db5e4f2"}}}, ind.ExternalReferences)
+	assert.Equal(t, []sentinel.KillChainPhase{
+		{KillChainName: "lockheed-martin-cyber-kill-chain", PhaseName: "reconnaissance"},
+		{KillChainName: "mitre-attack", PhaseName: "initial-access"},
+	}, ind.KillChainPhases)
+	assert.Equal(t, []sentinel.ParsedPattern{{PatternTypeKey: "url", PatternTypeValues: []sentinel.ParsedPatternTypeValue{
+		{ValueType: "url", Value: "https://www.contoso.com"}, {ValueType: "domain-name", Value: "www.contoso.com"},
+	}}}, ind.ParsedPattern)
+	assert.Equal(t, []sentinel.ExternalReference{{Description: "report", ExternalID: "CERT-2026-0415", SourceName: "Contoso CERT", URL: "https://cert.contoso.example/r/1", Hashes: map[string]any{"SHA-256": "6db5e4f2"}}}, ind.ExternalReferences)
+	assert.Equal(t, []string{"phishing-campaign", "credential-theft"}, ind.Labels)
+	assert.True(t, ind.Defanged)
 	assert.Equal(t, []sentinel.GranularMarking{{Language: "en", MarkingRef: 1, Selectors: []string{"description"}}}, ind.GranularMarkings)
 	assert.Equal(t, map[string]any{"extension-definition--1": map[string]any{"extension_type": "property-extension", "score": float64(3)}}, ind.Extensions)
 	assert.Equal(t, "new schema", ind.FriendlyName)
@@ -52,15 +64,15 @@ func TestIndicatorFixtureDecode(t *testing.T) {
 	// Lenient times: parsed when they can be, the text kept either way.
 	assert.Equal(t, time.Date(2026, 4, 15, 17, 44, 0, 114052000, time.UTC), ind.ValidFrom.Time)
 	assert.Equal(t, "2026-04-15T17:44:00.114052Z", ind.ValidFrom.Text)
-	assert.True(t, ind.ValidUntil.IsZero())
-	assert.True(t, ind.ExternalLastUpdated.IsZero())
+	assert.Equal(t, time.Date(2026, 7, 15, 17, 44, 0, 114052000, time.UTC), ind.ValidUntil.Time)
+	assert.Equal(t, time.Date(2026, 4, 15, 19, 40, 2, 500000000, time.UTC), ind.ExternalLastUpdated.Time)
 	assert.True(t, ind.Modified.Time.IsZero())
 	assert.Equal(t, "4/15/2026 7:51:17 PM", ind.Modified.Text)
 	assert.Equal(t, "4/15/2026 7:51:17 PM", ind.Modified.String())
 	assert.Equal(t, time.Date(2026, 4, 15, 20, 15, 11, 74903000, time.UTC), ind.LastUpdated.Time)
-	assert.Equal(t, map[string][]byte{"sightingsCount": []byte("4")}, ind.UnknownProperties())
+	assert.Equal(t, map[string]jsontext.Value{"sightingsCount": jsontext.Value("4")}, sentinel.UnknownMembers(ind.IndicatorProperties.Unknown))
 
-	b, err := json.Marshal(ind)
+	b, err := sentinel.MarshalJSON(ind)
 	require.NoError(t, err)
 	top := members(t, b)
 	assert.Equal(t, `"indicator"`, string(top["kind"]))
@@ -86,17 +98,68 @@ func TestTextTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := json.Marshal(tt.in)
+			b, err := sentinel.MarshalJSON(tt.in)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, string(b))
 		})
 	}
 	var v sentinel.TextTime
-	require.NoError(t, json.Unmarshal([]byte(`"2026-11-01 12:30:00Z"`), &v))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`"2026-11-01 12:30:00Z"`), &v))
 	assert.Equal(t, when, v.Time)
-	require.NoError(t, json.Unmarshal([]byte(`null`), &v))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`""`), &v))
 	assert.True(t, v.IsZero())
-	assert.Error(t, json.Unmarshal([]byte(`12`), &v))
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`null`), &v))
+	assert.True(t, v.IsZero())
+	assert.Error(t, sentinel.UnmarshalJSON([]byte(`12`), &v))
+}
+
+// TestTextTimeRoundTrip: any text the service sends goes back byte for byte, escapes and
+// invalid UTF-8 included, until Text or Time is changed.
+func TestTextTimeRoundTrip(t *testing.T) {
+	for _, in := range []string{
+		`"2026-04-15T17:44:00.114052Z"`,
+		`"4/15/2026 7:51:17 PM"`,
+		`"2026-04-15T17:44:00\u005a"`,
+		`"\u00e9t\u00e9 2026"`,
+		`"été 2026"`,
+		`"a\/b\"c\\d\t"`,
+		`"\ud83d\ude00"`,
+		`"\ud800 lone surrogate"`,
+		"\"\xff\xfe bytes\"",
+		`"2026-04-15T17:44:00+02:00"`,
+	} {
+		t.Run(in, func(t *testing.T) {
+			var v sentinel.TextTime
+			require.NoError(t, sentinel.UnmarshalJSON([]byte(in), &v))
+			out, err := sentinel.MarshalJSON(v)
+			require.NoError(t, err)
+			assert.Equal(t, in, string(out))
+
+			// Inside a model, too.
+			doc := `{"kind":"indicator","properties":{"modified":` + in + `}}`
+			var ind sentinel.Indicator
+			require.NoError(t, sentinel.UnmarshalJSON([]byte(doc), &ind))
+			out, err = sentinel.MarshalJSON(ind)
+			require.NoError(t, err)
+			assert.Equal(t, doc, string(out))
+
+			// A text set in Go is sent as it is now.
+			v.Text, v.Time = v.Text+"!", time.Time{}
+			out, err = sentinel.MarshalJSON(v)
+			require.NoError(t, err)
+			var s string
+			require.NoError(t, sentinel.UnmarshalJSON(out, &s))
+			assert.Equal(t, v.Text, s)
+		})
+	}
+
+	// A changed time is sent in RFC 3339.
+	var v sentinel.TextTime
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(`"2026-04-15T17:44:00\u005a"`), &v))
+	v.Time = v.Time.Add(time.Hour)
+	out, err := sentinel.MarshalJSON(v)
+	require.NoError(t, err)
+	assert.Equal(t, `"2026-04-15T18:44:00Z"`, string(out))
 }
 
 func TestIndicatorCRUD(t *testing.T) {
@@ -379,19 +442,13 @@ func TestIndicatorMetrics(t *testing.T) {
 func TestIndicatorValidation(t *testing.T) {
 	tests := []struct {
 		name  string
-		edit  func(i *sentinel.Indicator)
+		edit  func(i *sentinel.IndicatorProperties)
 		field string
 	}{
-		{"no pattern", func(i *sentinel.Indicator) { i.Pattern = "" }, "Indicator.Pattern"},
-		{"not stix", func(i *sentinel.Indicator) { i.Pattern = "http://x.example" }, "Indicator.Pattern"},
-		{"no pattern type", func(i *sentinel.Indicator) { i.PatternType = "" }, "Indicator.PatternType"},
-		{"confidence", func(i *sentinel.Indicator) { i.Confidence = 101 }, "Indicator.Confidence"},
-		{"until before from", func(i *sentinel.Indicator) {
-			i.ValidUntil = sentinel.TextTimeOf(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
-		}, "Indicator.ValidUntil"},
-		{"unparsable from", func(i *sentinel.Indicator) { i.ValidFrom = sentinel.TextTime{Text: "soon"} }, "Indicator.ValidFrom"},
-		{"kill chain", func(i *sentinel.Indicator) { i.KillChainPhases[0].PhaseName = "" }, "Indicator.KillChainPhases[0]"},
-		{"empty tag", func(i *sentinel.Indicator) { i.Tags = []string{" "} }, "Indicator.Tags[0]"},
+		{"no pattern", func(i *sentinel.IndicatorProperties) { i.Pattern = "" }, "Indicator.Pattern"},
+		{"no pattern type", func(i *sentinel.IndicatorProperties) { i.PatternType = " " }, "Indicator.PatternType"},
+		{"confidence", func(i *sentinel.IndicatorProperties) { i.Confidence = 101 }, "Indicator.Confidence"},
+		{"negative confidence", func(i *sentinel.IndicatorProperties) { i.Confidence = -1 }, "Indicator.Confidence"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -400,7 +457,7 @@ func TestIndicatorValidation(t *testing.T) {
 			tt.edit(&ind)
 			_, err := env.client.CreateIndicator(context.Background(), ind, nil)
 			requireArgError(t, env, err, tt.field)
-			_, err = env.client.UpdateIndicator(context.Background(), "x", ind, nil)
+			_, err = env.client.UpdateIndicator(context.Background(), "x", sentinel.Indicator{IndicatorProperties: ind}, nil)
 			requireArgError(t, env, err, tt.field)
 		})
 	}
@@ -409,13 +466,12 @@ func TestIndicatorValidation(t *testing.T) {
 	ctx := context.Background()
 	maxConf, negative := 10, -1
 	for name, opts := range map[string]*sentinel.QueryIndicatorsOptions{
-		"QueryIndicatorsOptions.PageSize":            {PageSize: -1},
-		"QueryIndicatorsOptions.MinConfidence":       {MinConfidence: 101},
-		"QueryIndicatorsOptions.MaxConfidence":       {MinConfidence: 20, MaxConfidence: &maxConf},
-		"QueryIndicatorsOptions.SortBy[0].SortOrder": {SortBy: []sentinel.IndicatorSort{{ItemKey: "confidence", SortOrder: "desc"}}},
-		"QueryIndicatorsOptions.SortBy[0].ItemKey":   {SortBy: []sentinel.IndicatorSort{{SortOrder: sentinel.SortAscending}}},
-		"QueryIndicatorsOptions.MaxValidUntil":       {MinValidUntil: time.Now(), MaxValidUntil: time.Now().Add(-time.Hour)},
-		"QueryIndicatorsOptions.MaxConfidence (<0)":  {MaxConfidence: &negative},
+		"QueryIndicatorsOptions.PageSize":           {PageSize: -1},
+		"QueryIndicatorsOptions.MinConfidence":      {MinConfidence: 101},
+		"QueryIndicatorsOptions.MaxConfidence":      {MinConfidence: 20, MaxConfidence: &maxConf},
+		"QueryIndicatorsOptions.SortBy[0].ItemKey":  {SortBy: []sentinel.IndicatorSort{{SortOrder: sentinel.SortAscending}}},
+		"QueryIndicatorsOptions.MaxValidUntil":      {MinValidUntil: time.Now(), MaxValidUntil: time.Now().Add(-time.Hour)},
+		"QueryIndicatorsOptions.MaxConfidence (<0)": {MaxConfidence: &negative},
 	} {
 		_, err := env.client.QueryIndicators(opts).NextPage(ctx)
 		want := name
@@ -427,7 +483,10 @@ func TestIndicatorValidation(t *testing.T) {
 	for _, call := range []func() error{
 		func() error { _, err := env.client.GetIndicator(ctx, "../x", nil); return err },
 		func() error { return env.client.DeleteIndicator(ctx, "", nil) },
-		func() error { _, err := env.client.UpdateIndicator(ctx, "a/b", phishingIndicator(), nil); return err },
+		func() error {
+			_, err := env.client.UpdateIndicator(ctx, "a/b", sentinel.Indicator{IndicatorProperties: phishingIndicator()}, nil)
+			return err
+		},
 		func() error { return env.client.AppendIndicatorTags(ctx, "x", nil, nil) },
 		func() error { return env.client.AppendIndicatorTags(ctx, "x", []string{""}, nil) },
 		func() error { _, err := env.client.ReplaceIndicatorTags(ctx, "a\\b", nil, nil); return err },
@@ -437,21 +496,127 @@ func TestIndicatorValidation(t *testing.T) {
 	assert.Zero(t, env.srv.RequestCount())
 }
 
+// TestIndicatorOpenValues: what the service does not document as rejected is sent as it is,
+// so that an indicator read is always accepted back and values the service added later can
+// be written.
+func TestIndicatorOpenValues(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(i *sentinel.IndicatorProperties)
+		// sent is a member of "properties" that must be in the body as given.
+		member, sent string
+	}{
+		{"a STIX pattern that is not one bracketed comparison", func(i *sentinel.IndicatorProperties) {
+			i.Pattern = "([ipv4-addr:value = '203.0.113.7'] OR [ipv4-addr:value = '203.0.113.8']) WITHIN 300 SECONDS"
+			i.PatternType = sentinel.PatternTypeIPv4
+		}, "pattern", `"([ipv4-addr:value = '203.0.113.7'] OR [ipv4-addr:value = '203.0.113.8']) WITHIN 300 SECONDS"`},
+		{"a pattern type this SDK does not name", func(i *sentinel.IndicatorProperties) {
+			i.Pattern, i.PatternType = "[x509-certificate:serial_number = '4c:0b']", "x509-certificate"
+		}, "patternType", `"x509-certificate"`},
+		{"a time the service sent as free text", func(i *sentinel.IndicatorProperties) {
+			i.ValidFrom = sentinel.TextTime{Text: "4/15/2026 7:51:17 PM"}
+		}, "validFrom", `"4/15/2026 7:51:17 PM"`},
+		{"valid until before valid from", func(i *sentinel.IndicatorProperties) {
+			i.ValidUntil = sentinel.TextTimeOf(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+		}, "validUntil", `"2026-10-01T00:00:00Z"`},
+		{"a kill chain phase without a name", func(i *sentinel.IndicatorProperties) {
+			i.KillChainPhases = []sentinel.KillChainPhase{{PhaseName: "delivery"}}
+		}, "killChainPhases", `[{"phaseName":"delivery"}]`},
+		{"a blank tag", func(i *sentinel.IndicatorProperties) { i.Tags = []string{" "} }, "threatIntelligenceTags", `[" "]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, sent := captureEnv(t)
+			ind := phishingIndicator()
+			tt.edit(&ind)
+			_, err := c.CreateIndicator(context.Background(), ind, nil)
+			require.NoError(t, err)
+			props := members(t, members(t, sent())["properties"])
+			assert.JSONEq(t, tt.sent, string(props[tt.member]))
+			_, err = c.UpdateIndicator(context.Background(), "x", sentinel.Indicator{IndicatorProperties: ind}, nil)
+			require.NoError(t, err)
+			top := members(t, sent())
+			assert.Equal(t, `"indicator"`, string(top["kind"]), "an indicator built in Go is sent with its kind")
+			assert.JSONEq(t, tt.sent, string(members(t, top["properties"])[tt.member]))
+		})
+	}
+
+	// A sort order this SDK does not name is sent; "" is not sent.
+	c, sent := captureEnv(t)
+	_, err := c.QueryIndicators(&sentinel.QueryIndicatorsOptions{SortBy: []sentinel.IndicatorSort{
+		{ItemKey: "confidence", SortOrder: "descendingNullsLast"}, {ItemKey: "created"},
+	}}).NextPage(context.Background())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"sortBy":[{"itemKey":"confidence","sortOrder":"descendingNullsLast"},{"itemKey":"created"}]}`, string(sent()))
+}
+
+// captureEnv is a client against a server that answers every request with an empty
+// indicator list or an indicator, and the function that returns the last request body.
+func captureEnv(t *testing.T) (*sentinel.Client, func() []byte) {
+	t.Helper()
+	var mu sync.Mutex
+	var last []byte
+	c, _ := stubEnv(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		last = b
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/queryIndicators") {
+			_, _ = w.Write([]byte(`{"value":[]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"kind":"indicator","name":"x","properties":{}}`))
+	})
+	return c, func() []byte {
+		mu.Lock()
+		defer mu.Unlock()
+		return last
+	}
+}
+
 func FuzzUnmarshalIndicator(f *testing.F) {
 	f.Add(fixture(f, "indicators/get.json"))
 	f.Add([]byte(`{"kind":"indicator","properties":{"validFrom":"","modified":"4/15/2026","created":null}}`))
+	f.Add([]byte("{\"kind\":\"indicator\",\"properties\":{\"validFrom\":\"2026-04-15T17:44:00\\u005a\",\"modified\":\"\\u00e9t\\u00e9 \xff\",\"killChainPhases\":[{\"x\":1}]}}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ind sentinel.Indicator
-		if json.Unmarshal(data, &ind) != nil {
+		if sentinel.UnmarshalJSON(data, &ind) != nil {
 			return
 		}
-		b, err := json.Marshal(ind)
-		if err != nil {
-			return
-		}
+		b, err := sentinel.MarshalJSON(ind)
+		require.NoError(t, err, "encoding what was decoded")
 		var back sentinel.Indicator
-		require.NoError(t, json.Unmarshal(b, &back), "re-decoding %s", b)
-		assert.Equal(t, ind.ValidFrom.Time.Equal(back.ValidFrom.Time), true)
+		require.NoError(t, sentinel.UnmarshalJSON(b, &back), "re-decoding %s", b)
+		assert.True(t, ind.ValidFrom.Time.Equal(back.ValidFrom.Time))
+		assert.Equal(t, ind.Modified.Text, back.Modified.Text)
+		again, err := sentinel.MarshalJSON(back)
+		require.NoError(t, err)
+		assert.Equal(t, string(b), string(again), "a second round trip changes nothing")
+	})
+}
+
+// FuzzUnmarshalIndicatorMetrics decodes the response of IndicatorMetrics.
+func FuzzUnmarshalIndicatorMetrics(f *testing.F) {
+	f.Add(fixture(f, "indicators/metrics.json"))
+	f.Add([]byte(`{"value":[{"properties":{"lastUpdatedTimeUtc":"","threatTypeMetrics":[{"metricName":"x","metricValue":1,"y":[]}]},"z":1}]}`))
+	f.Add([]byte(`{"value":[{"properties":null},null]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, tr := memClient(t)
+		tr.set(200, jsonHeader, data)
+		m, err := c.IndicatorMetrics(context.Background(), nil)
+		if err != nil {
+			assert.Nil(t, m, "no partial result with an error")
+			return
+		}
+		b, err := sentinel.MarshalJSON(m)
+		require.NoError(t, err, "encoding what was decoded")
+		var back []sentinel.IndicatorMetrics
+		require.NoError(t, sentinel.UnmarshalJSON(b, &back), "re-decoding %s", b)
+		require.Len(t, back, len(m))
+		for i := range m {
+			assert.Equal(t, len(m[i].SourceMetrics), len(back[i].SourceMetrics))
+		}
 	})
 }
 
@@ -461,7 +626,7 @@ func BenchmarkUnmarshalIndicator(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var ind sentinel.Indicator
-		if err := jsonv2.Unmarshal(data, &ind); err != nil {
+		if err := sentinel.UnmarshalJSON(data, &ind); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,81 +8,31 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
 // IncidentRelation attaches another resource to an incident: typically a hunting bookmark
-// (which then shows in ListIncidentBookmarks), or another incident. Its JSON form is the
-// service's wire form, with the properties this SDK does not model kept.
+// (which then shows in ListIncidentBookmarks), or another incident. Its fields read flat; on
+// the wire IncidentRelationProperties sit under "properties". Members this SDK does not model
+// are kept at every level.
 type IncidentRelation struct {
-	// ID is the ARM resource ID (read-only).
-	ID string
-	// Name is the relation's name within the incident.
-	Name string
-	// Etag identifies the relation's version.
-	Etag string
+	Resource
+	IncidentRelationProperties `json:"properties"`
+	Unknown                    jsontext.Value `json:",embed"`
+}
 
+// IncidentRelationProperties are a relation's "properties".
+type IncidentRelationProperties struct {
 	// RelatedResourceID is the ARM resource ID of the related resource.
-	RelatedResourceID string
+	RelatedResourceID string `json:"relatedResourceId"`
 	// RelatedResourceName, RelatedResourceType (such as
 	// "Microsoft.SecurityInsights/Bookmarks") and RelatedResourceKind are set by the service
 	// (read-only).
-	RelatedResourceName string
-	RelatedResourceType string
-	RelatedResourceKind string
-
-	unknown incidentUnknown
-}
-
-type relationProps struct {
-	RelatedResourceID   string         `json:"relatedResourceId"`
 	RelatedResourceName string         `json:"relatedResourceName,omitzero"`
 	RelatedResourceType string         `json:"relatedResourceType,omitzero"`
 	RelatedResourceKind string         `json:"relatedResourceKind,omitzero"`
 	Unknown             jsontext.Value `json:",embed"`
 }
-
-// UnknownProperties returns the relation's properties this SDK does not model, by name, as
-// raw JSON.
-func (r *IncidentRelation) UnknownProperties() map[string][]byte {
-	return unknownMembers(r.unknown.props)
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (r *IncidentRelation) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var w resourceWire[relationProps]
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
-		return err
-	}
-	p := &w.Properties
-	*r = IncidentRelation{
-		ID: w.ID, Name: w.Name, Etag: w.Etag, RelatedResourceID: p.RelatedResourceID,
-		RelatedResourceName: p.RelatedResourceName, RelatedResourceType: p.RelatedResourceType,
-		RelatedResourceKind: p.RelatedResourceKind,
-		unknown:             incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
-	}
-	return nil
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (r IncidentRelation) MarshalJSONTo(enc *jsontext.Encoder) error {
-	w := resourceWire[relationProps]{
-		ID: r.ID, Name: r.Name, Type: r.unknown.typ, Etag: r.Etag, Unknown: r.unknown.top,
-		Properties: relationProps{
-			RelatedResourceID: r.RelatedResourceID, RelatedResourceName: r.RelatedResourceName,
-			RelatedResourceType: r.RelatedResourceType, RelatedResourceKind: r.RelatedResourceKind,
-			Unknown: r.unknown.props,
-		},
-	}
-	return json.MarshalEncode(enc, &w)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (r *IncidentRelation) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (r IncidentRelation) MarshalJSON() ([]byte, error) { return json.Marshal(r, encodeOptions) }
 
 // ListRelationsOptions are the options of ListRelations. The zero value lists every
 // relation in the service's default order and page size.
@@ -176,17 +126,17 @@ func (c *Client) CreateRelation(ctx context.Context, incidentID, relatedResource
 	if !relationNameRE.MatchString(name) {
 		return IncidentRelation{}, argError("CreateRelationOptions.Name", "%q must be 3-63 letters, digits or '-'", name)
 	}
-	body := resourceWire[relationProps]{Properties: relationProps{RelatedResourceID: relatedResourceID}}
-	var out IncidentRelation
-	err := c.call(ctx, &request{op: "Client.CreateRelation", method: http.MethodPut, path: c.path("incidents", incidentID, "relations", name), body: &body, ok: okPut}, &out)
-	if err != nil && isConflict(err) {
-		existing, gerr := c.GetRelation(ctx, incidentID, name, nil)
-		if gerr == nil && strings.EqualFold(existing.RelatedResourceID, relatedResourceID) {
-			return existing, nil
-		}
-		return IncidentRelation{}, fmt.Errorf("sentinel: relation %s of incident %s already exists for another resource: %w", name, incidentID, err)
-	}
-	return out, err
+	return createOnce(fmt.Sprintf("relation %s of incident %s", name, incidentID),
+		func() (IncidentRelation, error) {
+			body := IncidentRelation{IncidentRelationProperties: IncidentRelationProperties{RelatedResourceID: relatedResourceID}}
+			var out IncidentRelation
+			err := c.call(ctx, &request{op: "Client.CreateRelation", method: http.MethodPut, path: c.path("incidents", incidentID, "relations", name), body: &body, ok: okPut}, &out)
+			return out, err
+		},
+		func() (IncidentRelation, error) { return c.GetRelation(ctx, incidentID, name, nil) },
+		func(existing IncidentRelation) bool {
+			return strings.EqualFold(existing.RelatedResourceID, relatedResourceID)
+		})
 }
 
 // checkResourceID validates an ARM resource ID given as an argument.

@@ -2,12 +2,12 @@ package sentinel_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -180,14 +180,14 @@ func TestRelationDecoding(t *testing.T) {
 	data, err := os.ReadFile("testdata/relations/get.json")
 	require.NoError(t, err)
 	var r sentinel.IncidentRelation
-	require.NoError(t, json.Unmarshal(data, &r))
+	require.NoError(t, sentinel.UnmarshalJSON(data, &r))
 	assert.Equal(t, "4bb36b7b-26ff-4d1c-9cbe-0d8ab3da0012", r.Name)
 	assert.Equal(t, `"190057d0-0000-0d00-0000-5c6f5adb0000"`, r.Etag)
 	assert.Equal(t, "afbd324f-6c48-459c-8710-8d1e1cd03812", r.RelatedResourceName)
 	assert.Equal(t, "Microsoft.SecurityInsights/Bookmarks", r.RelatedResourceType)
 	assert.Equal(t, "", r.RelatedResourceKind)
-	assert.Equal(t, map[string][]byte{"createdTimeUtc": []byte(`"2026-05-13T11:30:00Z"`)}, r.UnknownProperties())
-	out, err := json.Marshal(r)
+	assert.Equal(t, map[string]jsontext.Value{"createdTimeUtc": jsontext.Value(`"2026-05-13T11:30:00Z"`)}, sentinel.UnknownMembers(r.IncidentRelationProperties.Unknown))
+	out, err := sentinel.MarshalJSON(r)
 	require.NoError(t, err)
 	// The wire form round-trips, except that the empty read-only kind is left out.
 	assert.JSONEq(t, strings.Replace(string(data), `"relatedResourceKind": "",`, "", 1), string(out))

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -35,85 +34,30 @@ const (
 )
 
 // IncidentTask is an item of an incident's task list, the checklist analysts work through.
-// Its JSON form is the service's wire form, with the properties this SDK does not model kept.
+// Its fields read flat (t.Title, t.Etag); on the wire IncidentTaskProperties sit under
+// "properties". Members this SDK does not model are kept at every level.
 type IncidentTask struct {
-	// ID is the ARM resource ID (read-only).
-	ID string
-	// Name is the task's ID within the incident, chosen by the client that created it.
-	Name string
-	// Etag identifies the task's version; UpdateTask sends it back to detect conflicts.
-	Etag string
+	Resource
+	IncidentTaskProperties `json:"properties"`
+	Unknown                jsontext.Value `json:",embed"`
+}
 
+// IncidentTaskProperties are a task's "properties". Fields marked read-only are set by the
+// service.
+type IncidentTaskProperties struct {
 	// Title is required.
-	Title       string
-	Description string
+	Title       string `json:"title"`
+	Description string `json:"description,omitzero"`
 	// Status is New or Completed; CreateTask makes "" New.
-	Status IncidentTaskStatus
+	Status IncidentTaskStatus `json:"status"`
 
 	// CreatedTime, LastModifiedTime, CreatedBy and LastModifiedBy are set by the service.
-	CreatedTime      time.Time
-	LastModifiedTime time.Time
-	CreatedBy        ClientInfo
-	LastModifiedBy   ClientInfo
-
-	unknown incidentUnknown
+	CreatedTime      time.Time      `json:"createdTimeUtc,omitzero"`
+	LastModifiedTime time.Time      `json:"lastModifiedTimeUtc,omitzero"`
+	CreatedBy        ClientInfo     `json:"createdBy,omitzero"`
+	LastModifiedBy   ClientInfo     `json:"lastModifiedBy,omitzero"`
+	Unknown          jsontext.Value `json:",embed"`
 }
-
-type taskProps struct {
-	Title               string             `json:"title"`
-	Description         string             `json:"description,omitzero"`
-	Status              IncidentTaskStatus `json:"status"`
-	CreatedTimeUtc      time.Time          `json:"createdTimeUtc,omitzero"`
-	LastModifiedTimeUtc time.Time          `json:"lastModifiedTimeUtc,omitzero"`
-	CreatedBy           ClientInfo         `json:"createdBy,omitzero"`
-	LastModifiedBy      ClientInfo         `json:"lastModifiedBy,omitzero"`
-	Unknown             jsontext.Value     `json:",embed"`
-}
-
-// UnknownProperties returns the task's properties this SDK does not model, by name, as raw
-// JSON. They are sent back unchanged by UpdateTask.
-func (t *IncidentTask) UnknownProperties() map[string][]byte {
-	return unknownMembers(t.unknown.props)
-}
-
-func (t *IncidentTask) wire() resourceWire[taskProps] {
-	return resourceWire[taskProps]{
-		ID: t.ID, Name: t.Name, Type: t.unknown.typ, Etag: t.Etag, Unknown: t.unknown.top,
-		Properties: taskProps{
-			Title: t.Title, Description: t.Description, Status: t.Status,
-			CreatedTimeUtc: t.CreatedTime, LastModifiedTimeUtc: t.LastModifiedTime,
-			CreatedBy: t.CreatedBy, LastModifiedBy: t.LastModifiedBy, Unknown: t.unknown.props,
-		},
-	}
-}
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (t *IncidentTask) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var w resourceWire[taskProps]
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
-		return err
-	}
-	p := &w.Properties
-	*t = IncidentTask{
-		ID: w.ID, Name: w.Name, Etag: w.Etag, Title: p.Title, Description: p.Description, Status: p.Status,
-		CreatedTime: p.CreatedTimeUtc, LastModifiedTime: p.LastModifiedTimeUtc,
-		CreatedBy: p.CreatedBy, LastModifiedBy: p.LastModifiedBy,
-		unknown: incidentUnknown{top: w.Unknown, props: p.Unknown, typ: w.Type},
-	}
-	return nil
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (t IncidentTask) MarshalJSONTo(enc *jsontext.Encoder) error {
-	w := t.wire()
-	return json.MarshalEncode(enc, &w)
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (t *IncidentTask) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, t, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (t IncidentTask) MarshalJSON() ([]byte, error) { return json.Marshal(t, encodeOptions) }
 
 // ListTasksOptions are the options of ListTasks; none yet (the API has no OData options for
 // tasks).
@@ -165,7 +109,7 @@ type CreateTaskOptions struct {
 // ID is overwritten: the service keeps the last write of a PUT without an etag.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
-func (c *Client) CreateTask(ctx context.Context, incidentID string, task IncidentTask, opts *CreateTaskOptions) (IncidentTask, error) {
+func (c *Client) CreateTask(ctx context.Context, incidentID string, task IncidentTaskProperties, opts *CreateTaskOptions) (IncidentTask, error) {
 	if err := checkID("incidentID", incidentID); err != nil {
 		return IncidentTask{}, err
 	}
@@ -185,25 +129,24 @@ func (c *Client) CreateTask(ctx context.Context, incidentID string, task Inciden
 	if err := checkID("CreateTaskOptions.ID", id); err != nil {
 		return IncidentTask{}, err
 	}
-	body := resourceWire[taskProps]{Properties: taskProps{Title: task.Title, Description: task.Description, Status: task.Status, Unknown: task.unknown.props}}
-	out, err := c.putTask(ctx, "Client.CreateTask", incidentID, id, &body)
-	if err != nil && isConflict(err) {
-		existing, gerr := c.GetTask(ctx, incidentID, id, nil)
-		if gerr == nil && existing.Title == task.Title && existing.Description == task.Description {
-			return existing, nil
-		}
-		return IncidentTask{}, fmt.Errorf("sentinel: task %s of incident %s already exists with another title or description: %w", id, incidentID, err)
-	}
-	return out, err
+	return createOnce(fmt.Sprintf("task %s of incident %s", id, incidentID),
+		func() (IncidentTask, error) {
+			return c.putTask(ctx, "Client.CreateTask", incidentID, id, IncidentTask{IncidentTaskProperties: task})
+		},
+		func() (IncidentTask, error) { return c.GetTask(ctx, incidentID, id, nil) },
+		func(existing IncidentTask) bool {
+			return existing.Title == task.Title && existing.Description == task.Description
+		})
 }
 
-func (c *Client) putTask(ctx context.Context, op, incidentID, taskID string, body *resourceWire[taskProps]) (IncidentTask, error) {
+func (c *Client) putTask(ctx context.Context, op, incidentID, taskID string, task IncidentTask) (IncidentTask, error) {
+	task.ID, task.Type, task.SystemData = "", "", SystemData{} // read-only envelope
 	var out IncidentTask
-	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", incidentID, "tasks", taskID), apiVersion: c.tasksVersion(), body: body, ok: okPut}, &out)
+	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", incidentID, "tasks", taskID), apiVersion: c.tasksVersion(), body: &task, ok: okPut}, &out)
 	return out, err
 }
 
-func validateTask(t *IncidentTask) error {
+func validateTask(t *IncidentTaskProperties) error {
 	switch {
 	case strings.TrimSpace(t.Title) == "":
 		return argError("IncidentTask.Title", "is required")
@@ -245,34 +188,27 @@ func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd 
 	if upd.Status != nil && *upd.Status == "" {
 		return IncidentTask{}, argError("IncidentTaskUpdate.Status", "must not be empty")
 	}
-	attempts := 5
-	if opts != nil && opts.MaxAttempts > 0 {
+	attempts := 0
+	if opts != nil {
 		attempts = opts.MaxAttempts
 	}
-	var lastErr error
-	for range attempts {
-		task, err := c.GetTask(ctx, incidentID, taskID, nil)
-		if err != nil {
-			return IncidentTask{}, err
-		}
-		if upd.Title != nil {
-			task.Title = *upd.Title
-		}
-		if upd.Description != nil {
-			task.Description = *upd.Description
-		}
-		if upd.Status != nil {
-			task.Status = *upd.Status
-		}
-		w := task.wire()
-		w.ID, w.Type = "", "" // read-only envelope
-		out, err := c.putTask(ctx, "Client.UpdateTask", incidentID, taskID, &w)
-		if err == nil || !isConflict(err) {
-			return out, err
-		}
-		lastErr = err
-	}
-	return IncidentTask{}, fmt.Errorf("sentinel: task %s of incident %s changed concurrently %d times in a row: %w", taskID, incidentID, attempts, lastErr)
+	return readModifyWrite(attempts, fmt.Sprintf("task %s of incident %s", taskID, incidentID),
+		func() (IncidentTask, error) { return c.GetTask(ctx, incidentID, taskID, nil) },
+		func(task *IncidentTask) error {
+			if upd.Title != nil {
+				task.Title = *upd.Title
+			}
+			if upd.Description != nil {
+				task.Description = *upd.Description
+			}
+			if upd.Status != nil {
+				task.Status = *upd.Status
+			}
+			return nil
+		},
+		func(task IncidentTask) (IncidentTask, error) {
+			return c.putTask(ctx, "Client.UpdateTask", incidentID, taskID, task)
+		})
 }
 
 // CompleteTask marks a task Completed. It is UpdateTask with Status.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,7 +24,7 @@ func TestCreateTask(t *testing.T) {
 	inc := newIncident(t, env)
 	ctx := context.Background()
 
-	got, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Isolate WS-FIN-0142", Description: "Full isolation."}, nil)
+	got, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Isolate WS-FIN-0142", Description: "Full isolation."}, nil)
 	require.NoError(t, err)
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPut, r.Method)
@@ -41,17 +42,17 @@ func TestCreateTask(t *testing.T) {
 
 	t.Run("a chosen ID is idempotent", func(t *testing.T) {
 		opts := &sentinel.CreateTaskOptions{ID: "playbook-42-reset-password"}
-		first, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Reset the password"}, opts)
+		first, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Reset the password"}, opts)
 		require.NoError(t, err)
 		before := len(env.srv.Data().Tasks(inc))
-		again, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Reset the password"}, opts)
+		again, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Reset the password"}, opts)
 		require.NoError(t, err)
 		assert.Equal(t, first.Name, again.Name)
 		assert.Equal(t, first.CreatedTime, again.CreatedTime)
 		assert.Len(t, env.srv.Data().Tasks(inc), before, "no second task")
 		// Another title under the same ID overwrites the task: the service keeps the last
 		// write of a PUT without an etag.
-		other, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Something else"}, opts)
+		other, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Something else"}, opts)
 		require.NoError(t, err)
 		assert.Equal(t, "Something else", other.Title)
 		assert.Len(t, env.srv.Data().Tasks(inc), before)
@@ -60,7 +61,7 @@ func TestCreateTask(t *testing.T) {
 	t.Run("retry after a lost response", func(t *testing.T) {
 		before := len(env.srv.Data().Tasks(inc))
 		env.srv.Fail(sentineltest.Fault{Action: sentineltest.Drop, Match: func(r *http.Request) bool { return r.Method == http.MethodPut }})
-		_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Collect the investigation package", Status: sentinel.TaskStatusCompleted}, nil)
+		_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Collect the investigation package", Status: sentinel.TaskStatusCompleted}, nil)
 		require.NoError(t, err)
 		assert.Len(t, env.srv.Data().Tasks(inc), before+1)
 	})
@@ -69,15 +70,15 @@ func TestCreateTask(t *testing.T) {
 		env.srv.ResetRequests()
 		for name, err := range map[string]error{
 			"IncidentTask.Title": func() error {
-				_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "  "}, nil)
+				_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "  "}, nil)
 				return err
 			}(),
 			"incidentID": func() error {
-				_, err := env.client.CreateTask(ctx, "", sentinel.IncidentTask{Title: "x"}, nil)
+				_, err := env.client.CreateTask(ctx, "", sentinel.IncidentTaskProperties{Title: "x"}, nil)
 				return err
 			}(),
 			"CreateTaskOptions.ID": func() error {
-				_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "x"}, &sentinel.CreateTaskOptions{ID: "a/b"})
+				_, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "x"}, &sentinel.CreateTaskOptions{ID: "a/b"})
 				return err
 			}(),
 			"taskID": func() error { _, err := env.client.GetTask(ctx, inc, "", nil); return err }(),
@@ -117,7 +118,7 @@ func TestTasksAPIVersion(t *testing.T) {
 			env := newEnv(t, func(o *sentinel.ClientOptions) { o.APIVersion = tt.client })
 			inc := newIncident(t, env)
 			ctx := context.Background()
-			task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "x"}, nil)
+			task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "x"}, nil)
 			require.NoError(t, err)
 			_, err = env.client.GetTask(ctx, inc, task.Name, nil)
 			require.NoError(t, err)
@@ -158,7 +159,7 @@ func TestListTasks(t *testing.T) {
 	ctx := context.Background()
 	var names []string
 	for i := range 55 {
-		task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: fmt.Sprintf("step %d", i)}, &sentinel.CreateTaskOptions{ID: fmt.Sprintf("step-%02d", i)})
+		task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: fmt.Sprintf("step %d", i)}, &sentinel.CreateTaskOptions{ID: fmt.Sprintf("step-%02d", i)})
 		require.NoError(t, err)
 		names = append(names, task.Name)
 	}
@@ -186,7 +187,7 @@ func TestUpdateTask(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)
 	ctx := context.Background()
-	task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "Isolate the host"}, &sentinel.CreateTaskOptions{ID: "t1"})
+	task, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "Isolate the host"}, &sentinel.CreateTaskOptions{ID: "t1"})
 	require.NoError(t, err)
 	// A property this SDK does not model, set by someone else.
 	require.True(t, env.srv.Data().ModifyTask(inc, "t1", func(p map[string]any) { p["priority"] = "High" }))
@@ -196,7 +197,7 @@ func TestUpdateTask(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sentinel.TaskStatusCompleted, done.Status)
 	assert.Equal(t, "Isolate the host", done.Title)
-	assert.Equal(t, map[string][]byte{"priority": []byte(`"High"`)}, done.UnknownProperties())
+	assert.Equal(t, map[string]jsontext.Value{"priority": jsontext.Value(`"High"`)}, sentinel.UnknownMembers(done.IncidentTaskProperties.Unknown))
 	assert.NotEqual(t, task.Etag, done.Etag)
 
 	reqs := env.srv.Requests()
@@ -250,7 +251,7 @@ func TestGetAndDeleteTask(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)
 	ctx := context.Background()
-	created, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTask{Title: "x"}, &sentinel.CreateTaskOptions{ID: "t1"})
+	created, err := env.client.CreateTask(ctx, inc, sentinel.IncidentTaskProperties{Title: "x"}, &sentinel.CreateTaskOptions{ID: "t1"})
 	require.NoError(t, err)
 	got, err := env.client.GetTask(ctx, inc, "t1", nil)
 	require.NoError(t, err)
@@ -272,14 +273,14 @@ func TestTaskDecoding(t *testing.T) {
 	data, err := os.ReadFile("testdata/tasks/get.json")
 	require.NoError(t, err)
 	var task sentinel.IncidentTask
-	require.NoError(t, json.Unmarshal(data, &task))
+	require.NoError(t, sentinel.UnmarshalJSON(data, &task))
 	assert.Equal(t, "Isolate WS-FIN-0142", task.Title)
 	assert.Equal(t, sentinel.TaskStatusCompleted, task.Status)
 	assert.Equal(t, time.Date(2026, 5, 13, 10, 41, 17, 73400000, time.UTC), task.LastModifiedTime)
 	assert.Equal(t, "Alice Jones", task.LastModifiedBy.Name)
 	assert.Equal(t, "soar-automation@contoso.com", task.CreatedBy.Email)
-	assert.Equal(t, map[string][]byte{"priority": []byte(`"High"`)}, task.UnknownProperties())
-	out, err := json.Marshal(task)
+	assert.Equal(t, map[string]jsontext.Value{"priority": jsontext.Value(`"High"`)}, sentinel.UnknownMembers(task.IncidentTaskProperties.Unknown))
+	out, err := sentinel.MarshalJSON(task)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(data), string(out))
 }

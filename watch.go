@@ -446,7 +446,7 @@ func RedirectionOf(inc Incident) (Redirection, bool) {
 	if !redirected {
 		return Redirection{}, false
 	}
-	raw, err := json.Marshal(inc)
+	raw, err := MarshalJSON(inc)
 	if err != nil {
 		return Redirection{}, true
 	}

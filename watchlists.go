@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// WatchlistSource is where a watchlist's content came from. The values contain a space.
+// WatchlistSource is where a watchlist's content came from. The values contain a space. The
+// set is open: the service accepts other values (an application's own name, for example),
+// and any value is sent as it is.
 type WatchlistSource string
 
 // Watchlist sources of the stable API.
@@ -23,7 +24,8 @@ const (
 	WatchlistSourceRemoteStorage WatchlistSource = "Remote storage"
 )
 
-// WatchlistUploadStatus is the state of a watchlist's bulk upload from RawContent.
+// WatchlistUploadStatus is the state of a watchlist's bulk upload from RawContent. Values the
+// service adds later are kept.
 type WatchlistUploadStatus string
 
 // Watchlist upload statuses.
@@ -33,7 +35,7 @@ const (
 	WatchlistUploadComplete   WatchlistUploadStatus = "Complete"
 )
 
-// ContentTypeCSV is the only content type of Watchlist.RawContent.
+// ContentTypeCSV is the only content type of Watchlist.RawContent the service documents.
 const ContentTypeCSV = "text/csv"
 
 // maxWatchlistUpload is the size limit of a watchlist uploaded from a local file.
@@ -44,13 +46,19 @@ const maxWatchlistUpload = 3_800_000
 var ErrWatchlistUploadInProgress = errors.New("sentinel: watchlist upload in progress")
 
 // Watchlist is a named table of reference data (VIP users, known IPs, ...) that KQL reads
-// with _GetWatchlist('alias'). Its path key is its alias. Properties the service returns
-// that this SDK does not model are kept and sent back on update.
+// with _GetWatchlist('alias'). Its path key is its alias (Name). Its fields read flat
+// (w.DisplayName, w.Etag); on the wire WatchlistProperties sit under "properties". Members
+// this SDK does not model are kept at every level and sent back by CreateOrUpdateWatchlist.
 type Watchlist struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the alias
-	Etag string `json:"-"`
+	Resource
+	WatchlistProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
+}
 
+// WatchlistProperties are a watchlist's "properties". Fields marked read-only are set by the
+// service.
+type WatchlistProperties struct {
 	DisplayName string `json:"displayName"`
 	// Provider names who provides the content, e.g. "Microsoft" or a team's name.
 	Provider string          `json:"provider"`
@@ -75,20 +83,26 @@ type Watchlist struct {
 	WatchlistType string                `json:"watchlistType,omitzero"`
 	TenantID      string                `json:"tenantId,omitzero"`
 	IsDeleted     bool                  `json:"isDeleted,omitzero"`
-	Created       time.Time             `json:"created,omitzero"`
-	Updated       time.Time             `json:"updated,omitzero"`
-	CreatedBy     UserInfo              `json:"createdBy,omitzero"`
-	UpdatedBy     UserInfo              `json:"updatedBy,omitzero"`
-
-	raw resourceRaw
+	Created       time.Time             `json:"created,omitzero"`   // read-only
+	Updated       time.Time             `json:"updated,omitzero"`   // read-only
+	CreatedBy     UserInfo              `json:"createdBy,omitzero"` // read-only
+	UpdatedBy     UserInfo              `json:"updatedBy,omitzero"` // read-only
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
 
-// WatchlistItem is one row of a watchlist.
+// WatchlistItem is one row of a watchlist. Its fields read flat (item.Columns, item.Etag); on
+// the wire WatchlistItemProperties sit under "properties". Members this SDK does not model
+// are kept at every level.
 type WatchlistItem struct {
-	ID   string `json:"-"`
-	Name string `json:"-"` // the item ID, a GUID
-	Etag string `json:"-"`
+	Resource
+	WatchlistItemProperties `json:"properties"`
+	// Unknown holds the top-level members this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
+}
 
+// WatchlistItemProperties are a watchlist item's "properties".
+type WatchlistItemProperties struct {
 	// Columns are the item's values by column name (itemsKeyValue on the wire). Values from
 	// CSV are strings; JSON numbers decode as float64.
 	Columns map[string]any `json:"itemsKeyValue"`
@@ -98,56 +112,13 @@ type WatchlistItem struct {
 	WatchlistItemType string         `json:"watchlistItemType,omitzero"`
 	TenantID          string         `json:"tenantId,omitzero"`
 	IsDeleted         bool           `json:"isDeleted,omitzero"`
-	Created           time.Time      `json:"created,omitzero"`
-	Updated           time.Time      `json:"updated,omitzero"`
-	CreatedBy         UserInfo       `json:"createdBy,omitzero"`
-	UpdatedBy         UserInfo       `json:"updatedBy,omitzero"`
-
-	raw resourceRaw
+	Created           time.Time      `json:"created,omitzero"`   // read-only
+	Updated           time.Time      `json:"updated,omitzero"`   // read-only
+	CreatedBy         UserInfo       `json:"createdBy,omitzero"` // read-only
+	UpdatedBy         UserInfo       `json:"updatedBy,omitzero"` // read-only
+	// Unknown holds the properties this SDK does not model.
+	Unknown jsontext.Value `json:",embed"`
 }
-
-type (
-	watchlistProps     Watchlist
-	watchlistItemProps WatchlistItem
-)
-
-func (w *Watchlist) hdr() header     { return header{&w.ID, &w.Name, &w.Etag, &w.raw} }
-func (i *WatchlistItem) hdr() header { return header{&i.ID, &i.Name, &i.Etag, &i.raw} }
-
-// UnknownProperties returns the watchlist's properties this SDK does not model, as raw JSON.
-func (w *Watchlist) UnknownProperties() map[string][]byte { return unknownMembers(w.raw.props) }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (w *Watchlist) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*watchlistProps)(w), w.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (w Watchlist) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*watchlistProps)(&w), w.hdr(), "")
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (w *Watchlist) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, w, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (w Watchlist) MarshalJSON() ([]byte, error) { return json.Marshal(w, encodeOptions) }
-
-// UnmarshalJSONFrom decodes the service's wire form.
-func (i *WatchlistItem) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return decodeResource(dec, (*watchlistItemProps)(i), i.hdr())
-}
-
-// MarshalJSONTo encodes the service's wire form.
-func (i WatchlistItem) MarshalJSONTo(enc *jsontext.Encoder) error {
-	return encodeResource(enc, (*watchlistItemProps)(&i), i.hdr(), "")
-}
-
-// UnmarshalJSON decodes the service's wire form, for encoding/json.
-func (i *WatchlistItem) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, i, decodeOptions) }
-
-// MarshalJSON encodes the service's wire form, for encoding/json.
-func (i WatchlistItem) MarshalJSON() ([]byte, error) { return json.Marshal(i, encodeOptions) }
 
 // ListWatchlistsOptions are the options of ListWatchlists.
 type ListWatchlistsOptions struct {
@@ -187,11 +158,13 @@ func (c *Client) GetWatchlist(ctx context.Context, alias string, _ *GetWatchlist
 type CreateOrUpdateWatchlistOptions struct{}
 
 // CreateOrUpdateWatchlist creates or changes the watchlist alias (PUT .../watchlists/{alias})
-// and returns it as stored. DisplayName, Provider, Source and ItemsSearchKey are required.
-// With RawContent the service creates the items from the CSV text in bulk; ItemsSearchKey
-// must then name a column of its header, which is checked before sending. To update, send
-// the watchlist as read, with its Etag: a stale etag is a *ResponseError matching
-// ErrConflict.
+// and returns it as stored. DisplayName, Provider, Source and ItemsSearchKey are required;
+// Source may be any value, not only the WatchlistSource constants. With RawContent the
+// service creates the items from the CSV text in bulk (ContentType "" means ContentTypeCSV,
+// the only one it takes, and the text may be at most 3.8 MB); ItemsSearchKey must then name a
+// column of its header. These are checked before sending. To update, send the watchlist as
+// read, with its Etag (members this SDK does not model go back unchanged): a stale etag is a
+// *ResponseError matching ErrConflict.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}
 func (c *Client) CreateOrUpdateWatchlist(ctx context.Context, alias string, w Watchlist, _ *CreateOrUpdateWatchlistOptions) (Watchlist, error) {
@@ -204,6 +177,7 @@ func (c *Client) CreateOrUpdateWatchlist(ctx context.Context, alias string, w Wa
 	if err := w.validate(alias); err != nil {
 		return Watchlist{}, err
 	}
+	w.ID, w.Type, w.SystemData = "", "", SystemData{} // read-only envelope
 	var out Watchlist
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateWatchlist", method: http.MethodPut, path: c.path("watchlists", alias), body: &w, ok: okPut}, &out)
 	return out, err
@@ -223,9 +197,8 @@ func (w *Watchlist) validate(alias string) error {
 		return argError("Watchlist.NumberOfLinesToSkip", "must not be negative")
 	case w.DefaultDuration < 0:
 		return argError("Watchlist.DefaultDuration", "must not be negative")
-	}
-	if err := checkEnum("Watchlist.Source", w.Source, true, WatchlistSourceLocalFile, WatchlistSourceRemoteStorage); err != nil {
-		return err
+	case strings.TrimSpace(string(w.Source)) == "":
+		return argError("Watchlist.Source", "is required")
 	}
 	if w.RawContent == "" {
 		return nil
@@ -339,7 +312,8 @@ type CreateOrUpdateWatchlistItemOptions struct{}
 // CreateOrUpdateWatchlistItem creates or changes one item
 // (PUT .../watchlists/{alias}/watchlistItems/{itemID}). itemID is a GUID the caller chooses
 // (NewID makes one); Columns must not be empty. To update, send the item as read, with its
-// Etag.
+// Etag (members this SDK does not model go back unchanged): a stale etag is a
+// *ResponseError matching ErrConflict.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}/watchlistItems/{watchlistItemId}
 func (c *Client) CreateOrUpdateWatchlistItem(ctx context.Context, alias, itemID string, item WatchlistItem, _ *CreateOrUpdateWatchlistItemOptions) (WatchlistItem, error) {
@@ -352,11 +326,7 @@ func (c *Client) CreateOrUpdateWatchlistItem(ctx context.Context, alias, itemID 
 	if len(item.Columns) == 0 {
 		return WatchlistItem{}, argError("WatchlistItem.Columns", "an item needs at least one column")
 	}
-	for k := range item.Columns {
-		if strings.TrimSpace(k) == "" {
-			return WatchlistItem{}, argError("WatchlistItem.Columns", "a column needs a name")
-		}
-	}
+	item.ID, item.Type, item.SystemData = "", "", SystemData{} // read-only envelope
 	var out WatchlistItem
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateWatchlistItem", method: http.MethodPut, path: c.path("watchlists", alias, "watchlistItems", itemID), body: &item, ok: okPut}, &out)
 	return out, err

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,7 +21,7 @@ const vipCSV = "UserPrincipalName,Department,Risk\n" +
 	"\"bob.smith@contoso.com\",\"Sales, EMEA\",Low\n"
 
 func vipWatchlist() sentinel.Watchlist {
-	return sentinel.Watchlist{
+	return sentinel.Watchlist{WatchlistProperties: sentinel.WatchlistProperties{
 		DisplayName:     "VIP users",
 		Provider:        "SOC",
 		Source:          sentinel.WatchlistSourceLocalFile,
@@ -30,12 +30,17 @@ func vipWatchlist() sentinel.Watchlist {
 		Labels:          []string{"vip"},
 		DefaultDuration: 30 * 24 * time.Hour,
 		RawContent:      vipCSV,
-	}
+	}}
+}
+
+// watchlistItem returns an item with the given columns.
+func watchlistItem(columns map[string]any) sentinel.WatchlistItem {
+	return sentinel.WatchlistItem{WatchlistItemProperties: sentinel.WatchlistItemProperties{Columns: columns}}
 }
 
 func TestWatchlistFixturesDecode(t *testing.T) {
 	var w sentinel.Watchlist
-	require.NoError(t, json.Unmarshal(fixture(t, "watchlists/get.json"), &w))
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "watchlists/get.json"), &w))
 	assert.Equal(t, "highValueAsset", w.Name)
 	assert.Equal(t, `"0300bf09-0000-0000-0000-5c37296e0000"`, w.Etag)
 	assert.Equal(t, "76d5a51f-ba1f-4038-bc29-0fe2e8a6b6f9", w.WatchlistID)
@@ -48,10 +53,12 @@ func TestWatchlistFixturesDecode(t *testing.T) {
 	assert.Equal(t, sentinel.WatchlistUploadComplete, w.UploadStatus)
 	assert.Equal(t, time.Date(2026, 9, 28, 8, 16, 1, 455343300, time.UTC), w.Created.UTC())
 	assert.Equal(t, sentinel.UserInfo{ObjectID: "11111111-1111-1111-1111-111111111111", Email: "bob.smith@contoso.com", Name: "Bob Smith"}, w.CreatedBy)
-	assert.Equal(t, map[string][]byte{"sasUri": []byte("null"), "watchlistCategory": []byte(`"Assets"`)}, w.UnknownProperties())
+	assert.Equal(t, 1, w.NumberOfLinesToSkip)
+	assert.Equal(t, sentinel.ContentTypeCSV, w.ContentType)
+	assert.Equal(t, map[string]jsontext.Value{"sasUri": jsontext.Value("null"), "watchlistCategory": jsontext.Value(`"Assets"`)}, sentinel.UnknownMembers(w.WatchlistProperties.Unknown))
 
 	var item sentinel.WatchlistItem
-	require.NoError(t, json.Unmarshal(fixture(t, "watchlists/item_get.json"), &item))
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "watchlists/item_get.json"), &item))
 	assert.Equal(t, "3f8901fe-63d9-4875-9ad5-9fb3b8105797", item.Name)
 	assert.Equal(t, map[string]any{"Hostname": "SRV-DC-01", "IP Address": "10.0.1.4", "Tags": "Domain Controller", "Criticality": float64(5)}, item.Columns)
 	assert.Equal(t, map[string]any{"Host": "SRV-DC-01"}, item.EntityMapping)
@@ -59,7 +66,7 @@ func TestWatchlistFixturesDecode(t *testing.T) {
 	assert.Equal(t, "Carol White", item.UpdatedBy.Name)
 
 	// The wire form round-trips, unknown members included.
-	b, err := json.Marshal(w)
+	b, err := sentinel.MarshalJSON(w)
 	require.NoError(t, err)
 	props := members(t, members(t, b)["properties"])
 	assert.Equal(t, `"Assets"`, string(props["watchlistCategory"]))
@@ -131,9 +138,9 @@ func TestWatchlistItemsCRUD(t *testing.T) {
 	require.NoError(t, err)
 
 	id := sentinel.NewID()
-	item, err := env.client.CreateOrUpdateWatchlistItem(ctx, "vip", id, sentinel.WatchlistItem{
+	item, err := env.client.CreateOrUpdateWatchlistItem(ctx, "vip", id, sentinel.WatchlistItem{WatchlistItemProperties: sentinel.WatchlistItemProperties{
 		Columns: map[string]any{"UserPrincipalName": "carol.white@contoso.com", "Department": "Legal"},
-	}, nil)
+	}}, nil)
 	require.NoError(t, err)
 	req := lastRequest(t, env)
 	assert.Equal(t, "PUT /arm"+wsPath+"/watchlists/vip/watchlistItems/"+id, req.Method+" "+req.Path)
@@ -156,7 +163,7 @@ func TestWatchlistItemsCRUD(t *testing.T) {
 	assert.ErrorIs(t, err, sentinel.ErrConflict)
 
 	// The emulator, like the service, wants the search key column.
-	_, err = env.client.CreateOrUpdateWatchlistItem(ctx, "vip", sentinel.NewID(), sentinel.WatchlistItem{Columns: map[string]any{"Department": "x"}}, nil)
+	_, err = env.client.CreateOrUpdateWatchlistItem(ctx, "vip", sentinel.NewID(), watchlistItem(map[string]any{"Department": "x"}), nil)
 	assert.ErrorIs(t, err, sentinel.ErrBadRequest)
 
 	list, err := env.client.ListWatchlistItems("vip", nil).Collect(ctx, 0)
@@ -244,7 +251,7 @@ func TestWatchlistValidation(t *testing.T) {
 		{"provider", "vip", func(w *sentinel.Watchlist) { w.Provider = "" }, "Watchlist.Provider"},
 		{"search key", "vip", func(w *sentinel.Watchlist) { w.ItemsSearchKey = "" }, "Watchlist.ItemsSearchKey"},
 		{"source missing", "vip", func(w *sentinel.Watchlist) { w.Source = "" }, "Watchlist.Source"},
-		{"source unknown", "vip", func(w *sentinel.Watchlist) { w.Source = "LocalFile" }, "Watchlist.Source"},
+		{"source blank", "vip", func(w *sentinel.Watchlist) { w.Source = " " }, "Watchlist.Source"},
 		{"search key not a column", "vip", func(w *sentinel.Watchlist) { w.ItemsSearchKey = "Email" }, "Watchlist.ItemsSearchKey"},
 		{"content type", "vip", func(w *sentinel.Watchlist) { w.ContentType = "application/json" }, "Watchlist.ContentType"},
 		{"bad csv", "vip", func(w *sentinel.Watchlist) { w.RawContent = "\"unterminated,x\n" }, "Watchlist.RawContent"},
@@ -276,7 +283,7 @@ func TestWatchlistValidation(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"", "..", "a/b", "not-a-guid"} {
 		env.srv.ResetRequests()
-		_, err := env.client.CreateOrUpdateWatchlistItem(ctx, "vip", id, sentinel.WatchlistItem{Columns: map[string]any{"a": "b"}}, nil)
+		_, err := env.client.CreateOrUpdateWatchlistItem(ctx, "vip", id, watchlistItem(map[string]any{"a": "b"}), nil)
 		requireArgError(t, env, err, "itemID")
 	}
 	env.srv.ResetRequests()
@@ -295,18 +302,60 @@ func TestWatchlistValidation(t *testing.T) {
 	}
 }
 
+// TestWatchlistOpenSource: the source is an open set. The service answered this exact PUT
+// (source "sdktest") with 200; the SDK sends it, and a watchlist read with it is accepted
+// back. So are upload statuses and item columns this SDK does not know.
+func TestWatchlistOpenSource(t *testing.T) {
+	env := newEnv(t)
+	ctx := context.Background()
+	w := vipWatchlist()
+	w.RawContent = ""
+	w.Source = "sdktest"
+	created, err := env.client.CreateOrUpdateWatchlist(ctx, "sdk", w, nil)
+	require.NoError(t, err)
+	req := lastRequest(t, env)
+	assert.Equal(t, "PUT /arm"+wsPath+"/watchlists/sdk", req.Method+" "+req.Path)
+	assert.Equal(t, `"sdktest"`, string(members(t, members(t, req.Body)["properties"])["source"]))
+	assert.Equal(t, sentinel.WatchlistSource("sdktest"), created.Source)
+
+	got, err := env.client.GetWatchlist(ctx, "sdk", nil)
+	require.NoError(t, err)
+	require.True(t, env.srv.Data().SetWatchlistUploadStatus("sdk", "Validating"))
+	got, err = env.client.GetWatchlist(ctx, "sdk", nil)
+	require.NoError(t, err)
+	assert.Equal(t, sentinel.WatchlistUploadStatus("Validating"), got.UploadStatus)
+	got.Description = "written back as read"
+	upd, err := env.client.CreateOrUpdateWatchlist(ctx, "sdk", got, nil)
+	require.NoError(t, err, "a watchlist read is accepted back")
+	assert.Equal(t, sentinel.WatchlistSource("sdktest"), upd.Source)
+	assert.Equal(t, "written back as read", upd.Description)
+
+	// An item with a column whose name is blank (a CSV header may have one) is sent.
+	item, err := env.client.CreateOrUpdateWatchlistItem(ctx, "sdk", sentinel.NewID(), watchlistItem(map[string]any{"UserPrincipalName": "dave@contoso.com", "": "x"}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "x", item.Columns[""])
+}
+
 func FuzzUnmarshalWatchlist(f *testing.F) {
 	f.Add(fixture(f, "watchlists/get.json"))
 	f.Add(fixture(f, "watchlists/item_get.json"))
 	f.Add([]byte(`{"properties":{"defaultDuration":"P1W","created":""}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var w sentinel.Watchlist
-		if json.Unmarshal(data, &w) == nil {
-			_, _ = json.Marshal(w)
+		if sentinel.UnmarshalJSON(data, &w) == nil {
+			out, err := sentinel.MarshalJSON(w)
+			require.NoError(t, err, "encoding what was decoded")
+			var back sentinel.Watchlist
+			require.NoError(t, sentinel.UnmarshalJSON(out, &back), "re-decoding %s", out)
+			assert.Equal(t, w.DefaultDuration, back.DefaultDuration)
 		}
 		var i sentinel.WatchlistItem
-		if json.Unmarshal(data, &i) == nil {
-			_, _ = json.Marshal(i)
+		if sentinel.UnmarshalJSON(data, &i) == nil {
+			out, err := sentinel.MarshalJSON(i)
+			require.NoError(t, err, "encoding what was decoded")
+			var back sentinel.WatchlistItem
+			require.NoError(t, sentinel.UnmarshalJSON(out, &back), "re-decoding %s", out)
+			assert.Equal(t, len(i.Columns), len(back.Columns))
 		}
 	})
 }
@@ -317,7 +366,7 @@ func BenchmarkUnmarshalWatchlistItem(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		var i sentinel.WatchlistItem
-		if err := jsonv2.Unmarshal(data, &i); err != nil {
+		if err := sentinel.UnmarshalJSON(data, &i); err != nil {
 			b.Fatal(err)
 		}
 	}

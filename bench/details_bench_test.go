@@ -167,7 +167,7 @@ func TestEntitiesUnknownKindKept(t *testing.T) {
 	}
 	kept := 0
 	for _, e := range ours.Entities {
-		if u, ok := e.(*sentinel.UnknownEntity); ok && bytes.Contains(u.Raw(), []byte("VLAN-12")) {
+		if u, ok := e.(*sentinel.UnknownEntity); ok && bytes.Contains(u.Raw, []byte("VLAN-12")) {
 			kept++
 		}
 	}

@@ -67,7 +67,11 @@ func isDuration(v any) bool {
 
 var (
 	triggerOperators = []string{"GreaterThan", "LessThan", "Equal", "NotEqual"}
-	securityProducts = []string{"Microsoft Cloud App Security", "Azure Security Center", "Azure Advanced Threat Protection", "Azure Active Directory Identity Protection", "Azure Security Center for IoT"}
+	// securityProducts are the productFilter values the service accepts: the five the stable
+	// API lists and two it accepts that later API versions list.
+	securityProducts = []string{"Microsoft Cloud App Security", "Azure Security Center", "Azure Advanced Threat Protection",
+		"Azure Active Directory Identity Protection", "Azure Security Center for IoT",
+		"Office 365 Advanced Threat Protection", "Microsoft Defender Advanced Threat Protection"}
 )
 
 // validateAlertRule returns the service's 400 message for an invalid rule of a known kind,

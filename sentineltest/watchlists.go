@@ -78,6 +78,8 @@ func (c *call) putWatchlist(alias string) {
 				return nil, false
 			}
 		}
+		// The source is an open set: the service stores any value ("Local file", "Remote
+		// storage", an application's name such as "sdktest").
 		if d, ok := props["defaultDuration"]; ok && d != nil && !isDuration(d) {
 			c.fail(http.StatusBadRequest, "BadRequest", "The defaultDuration is not a valid ISO 8601 duration.")
 			return nil, false
