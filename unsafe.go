@@ -72,7 +72,3 @@ func newValue(t reflect.Type) fieldPtr { return fieldPtr{reflect.New(t).UnsafePo
 //
 // Invariant: f's type is *t, where t is the type v was allocated with.
 func (f fieldPtr) setPointer(v fieldPtr) { *(*unsafe.Pointer)(f.p) = v.p }
-
-// stringsOf returns p as a *[]string, so that one decoder fills slices of any string type.
-// The element types have the same memory layout: E's underlying type is string.
-func stringsOf[E ~string](p *[]E) *[]string { return (*[]string)(unsafe.Pointer(p)) }
