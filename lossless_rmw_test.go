@@ -114,6 +114,29 @@ var rmwCases = []rmwCase{
 		changed: "/properties/enabled", value: false,
 	},
 	{
+		name: "alert rule action CreateOrUpdateAlertRuleAction", path: "/alertRules/rule-a/actions/action-1",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddAlertRule("rule-a", map[string]any{"kind": "Fusion", "properties": map[string]any{
+				"alertRuleTemplateName": "f71aba3d-28fb-450b-b192-4e76a83015c8", "enabled": true}})
+		},
+		seed: `{"properties":{"logicAppResourceId":"/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-User",
+			"triggerUri":"https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s",
+			"futureActionMember":{"deep":{"deeper":[1]}}},"futureTop":"z"}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			a, err := c.GetAlertRuleAction(ctx, "rule-a", "action-1", nil)
+			if err != nil {
+				return err
+			}
+			// The trigger URI is a secret the service never returns: an update gives it again.
+			a.TriggerURI = "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=t"
+			a.LogicAppResourceID = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Isolate-Host"
+			_, err = c.CreateOrUpdateAlertRuleAction(ctx, "rule-a", "action-1", a, nil)
+			return err
+		},
+		nested:  []string{"/properties/futureActionMember/deep/deeper"},
+		changed: "/properties/logicAppResourceId", value: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Isolate-Host",
+	},
+	{
 		name: "incident creation alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-2",
 		seed: `{"kind":"MicrosoftSecurityIncidentCreation","properties":{"displayName":"Defender for Office 365","enabled":true,
 			"productFilter":"Office 365 Advanced Threat Protection","severitiesFilter":["High"],"futureFilter":{"x":[1]}}}`,
