@@ -53,6 +53,10 @@ var incidentPaths = map[string]bool{
 	"properties/owner/userprincipalname": true, "properties/owner/assignedto": true,
 	"properties/createdtimeutc": true, "properties/lastmodifiedtimeutc": true,
 	"properties/incidentnumber": true, "properties/providername": true,
+	// Collections for any() and all(): labels, and the tactics and alert products of
+	// additionalData.
+	"properties/labels/*": true, "properties/labels/*/labelname": true, "properties/labels/*/labeltype": true,
+	"properties/additionaldata/tactics/*": true, "properties/additionaldata/alertproductnames/*": true,
 }
 
 // maxIncidentTop is the largest $top the service accepts for incidents.

@@ -10,7 +10,8 @@ import (
 	"unicode"
 )
 
-// An OData $filter subset: comparisons, contains(), and/or/not, parentheses.
+// An OData $filter subset: comparisons, contains(), and/or/not, parentheses, and the any()
+// and all() lambdas over collections.
 
 type odataExpr interface {
 	eval(obj map[string]any) bool
@@ -29,6 +30,15 @@ type odataContains struct {
 	sub  string
 }
 
+// odataLambda is path/any(v: body) or path/all(v: body); a nil body is any() without
+// arguments, true when the collection has an item.
+type odataLambda struct {
+	path []string
+	all  bool
+	v    string
+	body odataExpr
+}
+
 func (e odataAnd) eval(o map[string]any) bool { return e.l.eval(o) && e.r.eval(o) }
 func (e odataOr) eval(o map[string]any) bool  { return e.l.eval(o) || e.r.eval(o) }
 func (e odataNot) eval(o map[string]any) bool { return !e.x.eval(o) }
@@ -36,6 +46,28 @@ func (e odataNot) eval(o map[string]any) bool { return !e.x.eval(o) }
 func (e odataContains) eval(o map[string]any) bool {
 	s, ok := lookup(o, e.path).(string)
 	return ok && strings.Contains(strings.ToLower(s), strings.ToLower(e.sub))
+}
+
+// eval evaluates the body once per item with the variable bound to the item: the scope is
+// the object with one more top-level member, so that paths of the variable (v/labelName) and
+// of the object (properties/severity) resolve alike. A member that is not an array is an
+// empty collection.
+func (e odataLambda) eval(o map[string]any) bool {
+	items, _ := lookup(o, e.path).([]any)
+	if e.body == nil {
+		return len(items) > 0
+	}
+	scope := make(map[string]any, len(o)+1)
+	for k, v := range o {
+		scope[k] = v
+	}
+	for _, it := range items {
+		scope[e.v] = it
+		if e.body.eval(scope) != e.all {
+			return !e.all // any: an item matched; all: an item did not
+		}
+	}
+	return e.all
 }
 
 func (e odataCmp) eval(o map[string]any) bool {
@@ -137,9 +169,13 @@ func lookup(o map[string]any, path []string) any {
 
 // odataParser parses the grammar documented on Server.
 type odataParser struct {
-	toks    []string
-	pos     int
-	allowed map[string]bool // allowed paths, "properties/severity" ...
+	toks []string
+	pos  int
+	// allowed are the lower-case paths a filter may name, "properties/severity" ...; a
+	// collection that lambdas may range over is listed as "properties/labels/*", and the
+	// members of its items as "properties/labels/*/labelname".
+	allowed map[string]bool
+	vars    map[string]string // lambda variables in scope: name -> lower-case collection path
 }
 
 func parseFilter(s string, allowed map[string]bool) (odataExpr, error) {
@@ -147,7 +183,7 @@ func parseFilter(s string, allowed map[string]bool) (odataExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &odataParser{toks: toks, allowed: allowed}
+	p := &odataParser{toks: toks, allowed: allowed, vars: map[string]string{}}
 	e, err := p.or()
 	if err != nil {
 		return nil, err
@@ -286,6 +322,10 @@ func (p *odataParser) unary() (odataExpr, error) {
 		}
 		return odataContains{path: path, sub: lit[1:]}, p.expect(")")
 	}
+	if base, all, ok := lambdaHead(p.peek()); ok && p.pos+1 < len(p.toks) && p.toks[p.pos+1] == "(" {
+		p.pos += 2
+		return p.lambda(base, all)
+	}
 	path, err := p.path()
 	if err != nil {
 		return nil, err
@@ -303,12 +343,114 @@ func (p *odataParser) unary() (odataExpr, error) {
 	return odataCmp{path: path, op: op, lit: lit}, nil
 }
 
+// lambdaHead splits "properties/labels/any" into the collection path and the operator.
+func lambdaHead(t string) (base string, all, ok bool) {
+	i := strings.LastIndexByte(t, '/')
+	if i <= 0 {
+		return "", false, false
+	}
+	switch strings.ToLower(t[i+1:]) {
+	case "any":
+		return t[:i], false, true
+	case "all":
+		return t[:i], true, true
+	}
+	return "", false, false
+}
+
+// lambda parses what follows "path/any(" or "path/all(": ")" alone (any only), or
+// "v: body)". The variable may be followed by the colon with or without spaces
+// ("l: l/labelName", "l:l/labelName", "l : ...").
+func (p *odataParser) lambda(base string, all bool) (odataExpr, error) {
+	coll := strings.ToLower(base)
+	if p.isVar(base) || !p.allowed[coll+"/*"] {
+		return nil, fmt.Errorf("could not find a collection property named %q", base)
+	}
+	e := odataLambda{path: strings.Split(base, "/"), all: all}
+	if p.peek() == ")" {
+		p.next()
+		if all {
+			return nil, fmt.Errorf("all() needs a lambda expression")
+		}
+		return e, nil
+	}
+	t := p.next()
+	name, rest, found := strings.Cut(t, ":")
+	if !found && p.peek() == ":" {
+		p.next()
+		found = true
+	} else if !found && strings.HasPrefix(p.peek(), ":") {
+		rest, found = p.next()[1:], true
+	}
+	if !found || !isIdentifier(name) {
+		return nil, fmt.Errorf("expected a lambda variable and ':' after %q, got %q", base, t)
+	}
+	if _, taken := p.vars[name]; taken || p.isRoot(name) {
+		return nil, fmt.Errorf("the lambda variable %q is already defined", name)
+	}
+	if rest != "" { // "l:l/labelName" is one token: the part after the colon is the next one
+		p.toks = append(p.toks[:p.pos], append([]string{rest}, p.toks[p.pos:]...)...)
+	}
+	e.v = name
+	p.vars[name] = coll
+	defer delete(p.vars, name)
+	body, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	e.body = body
+	return e, p.expect(")")
+}
+
+// isRoot reports whether name is the first segment of a path (such as "properties"), which a
+// lambda variable must not hide.
+func (p *odataParser) isRoot(name string) bool {
+	n := strings.ToLower(name)
+	for k := range p.allowed {
+		if k == n || strings.HasPrefix(k, n+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *odataParser) isVar(path string) bool {
+	v, _, _ := strings.Cut(path, "/")
+	_, ok := p.vars[v]
+	return ok
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return true
+}
+
+// path parses a property path: one of the allowed paths, or within a lambda its variable,
+// alone (an item of a collection of values) or followed by a member of the items.
 func (p *odataParser) path() ([]string, error) {
 	t := p.next()
-	if t == "" || !p.allowed[strings.ToLower(t)] {
+	segs := strings.Split(t, "/")
+	if coll, ok := p.vars[segs[0]]; ok {
+		key := coll + "/*"
+		if len(segs) > 1 {
+			key += "/" + strings.ToLower(strings.Join(segs[1:], "/"))
+		}
+		if !p.allowed[key] {
+			return nil, fmt.Errorf("could not find a property named %q", t)
+		}
+		return segs, nil
+	}
+	if t == "" || strings.Contains(t, "*") || !p.allowed[strings.ToLower(t)] {
 		return nil, fmt.Errorf("could not find a property named %q", t)
 	}
-	return strings.Split(t, "/"), nil
+	return segs, nil
 }
 
 func (p *odataParser) literal() (any, error) {
@@ -343,7 +485,7 @@ func parseOrderBy(s string, allowed map[string]bool) ([]orderKey, error) {
 	var keys []orderKey
 	for _, term := range strings.Split(s, ",") {
 		f := strings.Fields(term)
-		if len(f) == 0 || len(f) > 2 || !allowed[strings.ToLower(f[0])] {
+		if len(f) == 0 || len(f) > 2 || strings.Contains(f[0], "*") || !allowed[strings.ToLower(f[0])] {
 			return nil, fmt.Errorf("invalid $orderby term %q", strings.TrimSpace(term))
 		}
 		k := orderKey{path: strings.Split(f[0], "/")}

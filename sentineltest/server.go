@@ -63,7 +63,13 @@ type WorkspaceInfo struct {
 // properties/owner/{objectId,email,userPrincipalName,assignedTo}, properties/title,
 // properties/createdTimeUtc, properties/lastModifiedTimeUtc and properties/incidentNumber.
 // Literals are 'strings' (quote doubled to escape), numbers, unquoted date-times and null.
-// $orderby takes one or more of those paths with asc or desc.
+// The lambdas any() and all() range over properties/labels (items with labelName and
+// labelType), properties/additionalData/tactics and properties/additionalData/alertProductNames
+// (strings): `properties/labels/any(l: l/labelName eq 'vip')`,
+// `properties/additionalData/tactics/any(t: t eq 'Execution')`, `properties/labels/all(l:
+// l/labelType eq 'User')` (true for no labels) and `properties/labels/any()` (has a label);
+// the body may use any of the above, nested lambdas and the paths of the incident.
+// $orderby takes one or more of those paths (not collections) with asc or desc.
 type Server struct {
 	ts       *httptest.Server
 	router   router
