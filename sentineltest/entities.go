@@ -116,10 +116,16 @@ func (d *WorkspaceData) setDetails(incident string, f func(*incidentDetails)) bo
 	}
 	det := d.ws.details(inc)
 	f(det)
+	d.detailsChanged(inc, det)
+	return true
+}
+
+// detailsChanged rebuilds the entities answer and the counts after det changed; the
+// server is locked.
+func (d *WorkspaceData) detailsChanged(inc *document, det *incidentDetails) {
 	det.entitiesResp = nil
 	det.entitiesResponse()
 	d.ws.syncCounts(inc, det)
-	return true
 }
 
 // syncCounts sets the incident's alertsCount and bookmarksCount from its details.
@@ -159,9 +165,7 @@ func (d *WorkspaceData) SeedIncidentDetails(incident string) bool {
 	det.entities, _ = json.Marshal(entities)
 	det.alerts, _ = json.Marshal(alerts)
 	det.bookmarks, _ = json.Marshal(bookmarks)
-	det.entitiesResp = nil
-	det.entitiesResponse()
-	d.ws.syncCounts(inc, det)
+	d.detailsChanged(inc, det)
 	ad := inc.props()["additionalData"].(map[string]any)
 	ad["alertProductNames"] = []any{"Microsoft Defender for Endpoint", "Microsoft Defender for Office 365"}
 	ad["tactics"] = []any{"InitialAccess", "Execution", "Persistence", "DefenseEvasion"}
