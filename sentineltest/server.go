@@ -180,6 +180,9 @@ func (staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (a
 // Workspace returns the default workspace.
 func (s *Server) Workspace() WorkspaceInfo { return s.def.info }
 
+// Workspace returns the names of the workspace whose data d is.
+func (d *WorkspaceData) Workspace() WorkspaceInfo { return d.ws.info }
+
 // AddWorkspace adds an empty workspace in the default subscription and resource group and
 // returns it.
 func (s *Server) AddWorkspace(name string) WorkspaceInfo {

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/sentinel-go/sentinel"
 	"github.com/sentinel-go/sentinel/sentineltest"
+	"github.com/sentinel-go/sentinel/sentineltest/testclient"
 )
 
 // Env is a client and, when emulated, the emulator behind it.
@@ -35,8 +35,8 @@ func Real() bool {
 	return os.Getenv("AZURE_SUBSCRIPTION_ID") != "" && os.Getenv("SENTINEL_RESOURCE_GROUP") != "" && os.Getenv("SENTINEL_WORKSPACE") != ""
 }
 
-// New returns the environment. opts may be nil; the emulator's cloud and transport are set on
-// a copy of it.
+// New returns the environment. opts may be nil. Against the emulator the client is
+// testclient's: the emulator's cloud, credential and transport, and fast retries.
 func New(opts *sentinel.ClientOptions, emulatorOpts ...sentineltest.Option) (*Env, error) {
 	var o sentinel.ClientOptions
 	if opts != nil {
@@ -60,11 +60,7 @@ func New(opts *sentinel.ClientOptions, emulatorOpts ...sentineltest.Option) (*En
 		return &Env{Client: c, Where: "Microsoft Sentinel workspace " + ws.Name}, nil
 	}
 	srv := sentineltest.NewServer(emulatorOpts...)
-	info := srv.Workspace()
-	o.ClientOptions = azcore.ClientOptions{Cloud: srv.Cloud(), Transport: srv.HTTPClient(), Logging: o.Logging, Retry: o.Retry}
-	c, err := sentinel.NewClient(sentinel.Workspace{
-		SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: info.Name, CustomerID: info.CustomerID,
-	}, srv.Credential(), &o)
+	c, err := testclient.Connect(srv, testclient.WithClientOptions(&o))
 	if err != nil {
 		srv.Close()
 		return nil, err
