@@ -15,21 +15,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentinel-go/sentinel"
-	"github.com/sentinel-go/sentinel/internal/replay"
 	"github.com/sentinel-go/sentinel/sentineltest"
+	"github.com/sentinel-go/sentinel/sentineltest/recording"
 )
 
 var fixtureWorkspace = sentinel.Workspace{SubscriptionID: "d0cfe6b2-9ac0-4464-9919-dccaee2e48c0", ResourceGroup: "myRg", Name: "myWorkspace"}
 
-func replayClient(t *testing.T, cassette string) (*sentinel.Client, *replay.Transport) {
+func replayClient(t *testing.T, cassette string) (*sentinel.Client, *recording.Replayer) {
 	t.Helper()
-	tr, err := replay.Load(cassette)
+	tr, err := recording.NewReplayer(cassette, nil)
 	require.NoError(t, err)
 	c, err := sentinel.NewClient(fixtureWorkspace, staticCred{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr}})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		assert.Empty(t, tr.Unused(), "recorded interactions not requested")
-		assert.Empty(t, tr.Unauthorized)
+		assert.Empty(t, tr.Unauthorized())
 	})
 	return c, tr
 }
