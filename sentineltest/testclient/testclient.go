@@ -7,9 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
 	"github.com/sentinel-go/sentinel"
 	"github.com/sentinel-go/sentinel/internal/testkit"
 	"github.com/sentinel-go/sentinel/sentineltest"
+	"github.com/sentinel-go/sentinel/sentineltest/recording"
 )
 
 // Retry delays of test clients, unless the options given say otherwise: an injected 503
@@ -23,10 +26,12 @@ const (
 type Option func(*config)
 
 type config struct {
-	server    []sentineltest.Option
-	client    sentinel.ClientOptions
-	workspace string
-	realWaits bool
+	server     []sentineltest.Option
+	client     sentinel.ClientOptions
+	workspace  string
+	realWaits  bool
+	credential azcore.TokenCredential // Recorded, recording
+	rules      recording.Rules        // Recorded, recording
 }
 
 // WithServerOptions passes options to sentineltest.NewServer (New only).
@@ -34,10 +39,11 @@ func WithServerOptions(opts ...sentineltest.Option) Option {
 	return func(c *config) { c.server = append(c.server, opts...) }
 }
 
-// WithClientOptions starts from a copy of o instead of the zero options: its Cloud is
-// replaced by the emulator's; a zero Retry.RetryDelay or Retry.MaxRetryDelay becomes
-// RetryDelay or MaxRetryDelay; a Transport is kept, and must reach the emulator (wrap
-// Server.HTTPClient, for example in a recording.Recorder). o is not changed.
+// WithClientOptions starts from a copy of o instead of the zero options; o is not changed.
+// For New and Connect, its Cloud is replaced by the emulator's; a zero Retry.RetryDelay or
+// Retry.MaxRetryDelay becomes RetryDelay or MaxRetryDelay; a Transport is kept, and must
+// reach the emulator (wrap Server.HTTPClient, for example in a recording.Recorder). For
+// Recorded, see there.
 func WithClientOptions(o *sentinel.ClientOptions) Option {
 	return func(c *config) {
 		if o != nil {
