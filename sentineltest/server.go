@@ -3,15 +3,18 @@
 // loopback, with fault injection and a request log.
 //
 // It is an independent implementation of the wire format: it shares no types or decoders with
-// package sentinel, so a mistake in the SDK's models cannot hide on both sides.
+// package sentinel, so a mistake in the SDK's models cannot hide on both sides. Package
+// sentineltest/testclient gives a sentinel client for it in one call:
 //
-//	srv := sentineltest.NewServer()
-//	defer srv.Close()
-//	ws := srv.Workspace()
-//	client, err := sentinel.NewClient(
-//		sentinel.Workspace{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Name: ws.Name},
-//		srv.Credential(),
-//		&sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Cloud: srv.Cloud(), Transport: srv.HTTPClient()}})
+//	client, srv := testclient.New(t) // closed when the test ends
+//	name := srv.AddIncident(sentineltest.IncidentSeed{Title: "CEO sign-in", Labels: []string{"vip"},
+//		Entities: []sentineltest.Entity{sentineltest.Account("ceo@contoso.com")}})
+//	// ... run the code under test with client ...
+//	inc, _ := srv.GetIncident(name) // an IncidentView: typed fields and the raw resource
+//
+// Seeding (AddIncident, IncidentSeed, the entity builders) and inspection (GetIncident,
+// IncidentView) use the emulator's own small types; the map-based CreateIncident,
+// ModifyIncident and Incident remain for raw shapes.
 //
 // Behaviour follows the real service, as recorded from live sessions and checked by the
 // package's fidelity suite (testdata/fidelity): a PUT to an existing resource overwrites it
