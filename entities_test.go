@@ -207,7 +207,7 @@ func TestEntityKinds(t *testing.T) {
 				{"type": "AzureResource", "azureResourceId": "/subscriptions/" + sub + "/resourceGroups/fin-rg/providers/Microsoft.Compute/virtualMachines/WS-FIN-0142"},
 			},
 		}},
-		{26, "be28e325-1f36-41a1-820e-eba7b527b99c", sentinel.HuntingBookmarkProperties{EntityCommonProperties: friendly("PowerShell download cradle on WS-FIN-0142"),
+		{26, "be28e325-1f36-41a1-820e-eba7b527b99c", sentinel.BookmarkEntityProperties{EntityCommonProperties: friendly("PowerShell download cradle on WS-FIN-0142"),
 			DisplayName: "PowerShell download cradle on WS-FIN-0142",
 			Query:       "DeviceProcessEvents\n| where DeviceName =~ \"WS-FIN-0142\" and FileName =~ \"powershell.exe\"\n| where ProcessCommandLine has \"-enc\"",
 			QueryResult: `{"TimeGenerated":"2026-05-13T10:02:11.234Z","DeviceName":"WS-FIN-0142","AccountName":"alice.jones","ProcessCommandLine":"powershell.exe -nop -w hidden -enc SQBFAFgA"}`,

@@ -60,7 +60,7 @@ var losslessCases = []struct {
 	{"testdata/entities/iotdevice.json", func() any { return new(sentinel.IoTDeviceEntity) }},
 	{"testdata/entities/malware.json", func() any { return new(sentinel.MalwareEntity) }},
 	{"testdata/entities/securityalert.json", func() any { return new(sentinel.SecurityAlert) }},
-	{"testdata/entities/bookmark.json", func() any { return new(sentinel.HuntingBookmark) }},
+	{"testdata/entities/bookmark.json", func() any { return new(sentinel.BookmarkEntity) }},
 	{"testdata/entities/unknown.json", func() any { return new(sentinel.Entity) }},
 	{"testdata/entities/all.json", func() any { return new(sentinel.IncidentEntities) }},
 	{"testdata/alertrules/get_scheduled.json", func() any { return new(sentinel.AlertRule) }},

@@ -163,7 +163,7 @@ type IncidentTaskUpdate struct {
 	Status      *IncidentTaskStatus
 }
 
-// UpdateTaskOptions are the options of UpdateTask and CompleteTask.
+// UpdateTaskOptions are the options of UpdateTask.
 type UpdateTaskOptions struct {
 	// MaxAttempts bounds the read-modify-write attempts when the service answers 409
 	// Conflict because the task changed in between; 0 means 5.
@@ -211,10 +211,20 @@ func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd 
 		})
 }
 
-// CompleteTask marks a task Completed. It is UpdateTask with Status.
-func (c *Client) CompleteTask(ctx context.Context, incidentID, taskID string, opts *UpdateTaskOptions) (IncidentTask, error) {
+// CompleteTaskOptions are the options of CompleteTask.
+type CompleteTaskOptions struct {
+	// MaxAttempts is UpdateTaskOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// CompleteTask marks a task Completed: UpdateTask with Status, one GET and one PUT.
+func (c *Client) CompleteTask(ctx context.Context, incidentID, taskID string, opts *CompleteTaskOptions) (IncidentTask, error) {
 	s := TaskStatusCompleted
-	return c.UpdateTask(ctx, incidentID, taskID, IncidentTaskUpdate{Status: &s}, opts)
+	var o UpdateTaskOptions
+	if opts != nil {
+		o.MaxAttempts = opts.MaxAttempts
+	}
+	return c.UpdateTask(ctx, incidentID, taskID, IncidentTaskUpdate{Status: &s}, &o)
 }
 
 // DeleteTaskOptions are the options of DeleteTask; none yet.
