@@ -903,7 +903,9 @@ type EntityKindCount struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
-// IncidentEntities are the entities of an incident, as ListEntities returns them.
+// IncidentEntities is the response body of POST .../incidents/{id}/entities, which
+// ListEntities pages through: for UnmarshalJSON of such a body. Counts is the service's
+// "metaData"; EntityCounts computes the same from a list.
 type IncidentEntities struct {
 	// Entities are the entities in the service's order.
 	Entities []Entity `json:"entities"`
@@ -912,20 +914,20 @@ type IncidentEntities struct {
 	Unknown jsontext.Value    `json:",embed"`
 }
 
-// ByID returns the entity whose ID (or Name) is id, case-insensitively, or nil. Entities
-// refer to each other by ID (AccountEntityID, HostEntityID, ...).
-func (ie *IncidentEntities) ByID(id string) Entity {
+// EntityByID returns the entity of list whose ID (or Name) is id, case-insensitively, or
+// nil. Entities refer to each other by ID (AccountEntityID, HostEntityID, ...).
+func EntityByID(list []Entity, id string) Entity {
 	if id == "" {
 		return nil
 	}
-	i := slices.IndexFunc(ie.Entities, func(e Entity) bool {
+	i := slices.IndexFunc(list, func(e Entity) bool {
 		env := e.Envelope()
 		return strings.EqualFold(env.ID, id) || strings.EqualFold(env.Name, id)
 	})
 	if i < 0 {
 		return nil
 	}
-	return ie.Entities[i]
+	return list[i]
 }
 
 // EntitiesOf returns the entities of type T in list, in order:
@@ -961,12 +963,15 @@ func (c *Client) ListEntities(incidentID string, _ *ListEntitiesOptions) *Pager[
 }
 
 // EntityCounts counts entities by kind, in order of first appearance: the "metaData" the
-// service sends with an incident's entities.
+// service sends with an incident's entities. Entities without a kind are not counted.
 func EntityCounts(entities []Entity) []EntityKindCount {
 	var out []EntityKindCount
 	index := map[EntityKind]int{}
 	for _, e := range entities {
 		k := e.Kind()
+		if k == "" {
+			continue
+		}
 		i, ok := index[k]
 		if !ok {
 			i = len(out)

@@ -74,9 +74,9 @@ func childOps() map[string]childOp {
 				_, err := c.GetComment(ctx, id, "c-1", nil)
 				return err
 			}},
-		"AddComment": {arg: "AddCommentOptions.ID", method: http.MethodPut, path: "/incidents/" + inc + "/comments/{id}", optionalEmpty: true,
+		"AddComment": {arg: "CreateCommentOptions.ID", method: http.MethodPut, path: "/incidents/" + inc + "/comments/{id}", optionalEmpty: true,
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.AddComment(ctx, inc, "Escalated to tier 2", &sentinel.AddCommentOptions{ID: id})
+				_, err := c.CreateComment(ctx, inc, "Escalated to tier 2", &sentinel.CreateCommentOptions{ID: id})
 				return err
 			},
 			get: func(ctx context.Context, c *sentinel.Client, id string) (string, error) {
@@ -85,7 +85,7 @@ func childOps() map[string]childOp {
 			}},
 		"AddComment incident": {arg: "incidentID", method: http.MethodPut, path: "/incidents/{id}/comments/c-1",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.AddComment(ctx, id, "Escalated", &sentinel.AddCommentOptions{ID: "c-1"})
+				_, err := c.CreateComment(ctx, id, "Escalated", &sentinel.CreateCommentOptions{ID: "c-1"})
 				return err
 			}},
 		"DeleteComment": {arg: "commentID", method: http.MethodDelete, path: "/incidents/" + inc + "/comments/{id}",
@@ -162,22 +162,22 @@ func childOps() map[string]childOp {
 		// The incident's read-only parts.
 		"ListEntities": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/entities",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListEntities(ctx, id, nil)
+				_, err := c.ListEntities(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"ListEnrichedEntities": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/entities",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListEnrichedEntities(ctx, id, nil)
+				_, err := c.GetEnrichedEntities(ctx, id, nil)
 				return err
 			}},
 		"ListAlerts": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/alerts",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListAlerts(ctx, id, nil)
+				_, err := c.ListAlerts(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"ListIncidentBookmarks": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/bookmarks",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListIncidentBookmarks(ctx, id, nil)
+				_, err := c.ListIncidentBookmarks(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"GetIncidentDetails": {arg: "id", path: "/incidents/{id}",

@@ -247,8 +247,8 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 
 			// Their time is no test's business (it depends on the machine's load); see
 			// BenchmarkDeeplyNestedEntities.
-			ents, entErr := env.client.ListEntities(ctx, inc, nil)
-			alerts, alertErr := env.client.ListAlerts(ctx, inc, nil)
+			ents, entErr := env.client.ListEntities(inc, nil).Collect(ctx, 0)
+			alerts, alertErr := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 			details, detailsErr := env.client.GetIncidentDetails(ctx, inc, nil)
 			_, unmarshalErr := sentinel.UnmarshalEntity([]byte(account(tt.deep)))
 			if tt.rejected {
@@ -270,8 +270,8 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 			require.NoError(t, detailsErr)
 			require.NoError(t, unmarshalErr)
 
-			require.Len(t, ents.Entities, 3)
-			acc := ents.Entities[1].(*sentinel.AccountEntity)
+			require.Len(t, ents, 3)
+			acc := ents[1].(*sentinel.AccountEntity)
 			assert.NoError(t, acc.DecodeError())
 			assert.Equal(t, "alice@contoso.com", acc.UPN())
 			assert.Equal(t, tt.depth, depthOf(acc.AdditionalData["deep"]))

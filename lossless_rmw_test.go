@@ -63,7 +63,7 @@ var rmwCases = []rmwCase{
 			"owner":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureOwnerMember":{"x":1}},
 			"labels":[{"labelName":"vip","futureLabelMember":"y"}]}}`,
 		update: func(ctx context.Context, c *sentinel.Client) error {
-			_, err := c.CloseIncident(ctx, "inc-2", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, "noise", nil)
+			_, err := c.CloseIncident(ctx, "inc-2", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, &sentinel.CloseIncidentOptions{Comment: "noise"})
 			return err
 		},
 		nested:  []string{"/properties/owner/futureOwnerMember", "/properties/labels/0/futureLabelMember"},

@@ -39,7 +39,7 @@ func TestCreateRelation(t *testing.T) {
 	assert.Equal(t, 2, additionalCount(t, env, inc, "bookmarksCount"), "the seeded bookmark and the attached one")
 
 	// The attached bookmark shows among the incident's bookmarks.
-	bms, err := env.client.ListIncidentBookmarks(ctx, inc, nil)
+	bms, err := env.client.ListIncidentBookmarks(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, bms, 2)
 	assert.Equal(t, "2216d0e1-91e3-4902-89fd-d2df8c535096", bms[1].Name)
