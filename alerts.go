@@ -130,7 +130,7 @@ type ListAlertsOptions struct{}
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/alerts
 func (c *Client) ListAlerts(incidentID string, _ *ListAlertsOptions) *Pager[SecurityAlert] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[SecurityAlert](err)
 	}
 	p := newPager[SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})

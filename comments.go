@@ -67,7 +67,7 @@ type ListCommentsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments
 func (c *Client) ListComments(incidentID string, opts *ListCommentsOptions) *Pager[IncidentComment] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentComment](err)
 	}
 	var o ListCommentsOptions
@@ -91,10 +91,10 @@ type GetCommentOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) GetComment(ctx context.Context, incidentID, commentID string, _ *GetCommentOptions) (IncidentComment, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentComment{}, err
 	}
-	if err := checkID("commentID", commentID); err != nil {
+	if err := c.resourceName("commentID", &commentID, "incidents", incidentID, "comments"); err != nil {
 		return IncidentComment{}, err
 	}
 	var out IncidentComment
@@ -119,7 +119,7 @@ type CreateCommentOptions struct {
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) CreateComment(ctx context.Context, incidentID, message string, opts *CreateCommentOptions) (IncidentComment, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentComment{}, err
 	}
 	if strings.TrimSpace(message) == "" {
@@ -154,10 +154,10 @@ type DeleteCommentOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) DeleteComment(ctx context.Context, incidentID, commentID string, _ *DeleteCommentOptions) error {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
-	if err := checkID("commentID", commentID); err != nil {
+	if err := c.resourceName("commentID", &commentID, "incidents", incidentID, "comments"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteComment", method: http.MethodDelete, path: c.path("incidents", incidentID, "comments", commentID), ok: okDelete}, nil)

@@ -954,7 +954,7 @@ type ListEntitiesOptions struct{}
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/entities
 func (c *Client) ListEntities(incidentID string, _ *ListEntitiesOptions) *Pager[Entity] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[Entity](err)
 	}
 	p := newPager[Entity](c, &request{op: "Client.ListEntities", method: http.MethodPost, path: c.path("incidents", incidentID, "entities")})

@@ -265,8 +265,12 @@ func TestHostileNoPartialResultWithAnError(t *testing.T) {
 		"GetRelation": {`{"name":"r","properties":{"relatedResourceId":"/subscriptions/x/providers/y"}}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
 			return c.GetRelation(ctx, "i", "r", nil)
 		}},
-		"ListEntities": {`{"entities":[` + alert + `],"metaData":[]}`, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.ListEntities("i", nil).Collect(ctx, 0) }},
-		"ListAlerts":   {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.ListAlerts("i", nil).Collect(ctx, 0) }},
+		"ListEntities": {`{"entities":[` + alert + `],"metaData":[]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
+			return c.ListEntities("i", nil).Collect(ctx, 0)
+		}},
+		"ListAlerts": {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
+			return c.ListAlerts("i", nil).Collect(ctx, 0)
+		}},
 		"ListIncidentBookmarks": {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
 			return c.ListIncidentBookmarks("i", nil).Collect(ctx, 0)
 		}},

@@ -28,7 +28,7 @@ func (r IncidentRef) IsZero() bool {
 type BookmarkEntity struct {
 	Resource
 	BookmarkEntityProperties `json:"properties"`
-	Unknown                   jsontext.Value `json:",embed"`
+	Unknown                  jsontext.Value `json:",embed"`
 }
 
 // BookmarkEntityProperties are a hunting bookmark's "properties".
@@ -61,7 +61,7 @@ type ListIncidentBookmarksOptions struct{}
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/bookmarks
 func (c *Client) ListIncidentBookmarks(incidentID string, _ *ListIncidentBookmarksOptions) *Pager[BookmarkEntity] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[BookmarkEntity](err)
 	}
 	p := newPager[BookmarkEntity](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})

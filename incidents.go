@@ -266,7 +266,7 @@ type GetIncidentOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) GetIncident(ctx context.Context, id string, _ *GetIncidentOptions) (Incident, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return Incident{}, err
 	}
 	var out Incident
@@ -283,7 +283,7 @@ type DeleteIncidentOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) DeleteIncident(ctx context.Context, id string, _ *DeleteIncidentOptions) error {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteIncident", method: http.MethodDelete, path: c.path("incidents", id), ok: okDelete}, nil)
@@ -326,7 +326,7 @@ type CreateOrUpdateIncidentOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) CreateOrUpdateIncident(ctx context.Context, id string, inc Incident, _ *CreateOrUpdateIncidentOptions) (Incident, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return Incident{}, err
 	}
 	return c.putIncident(ctx, "Client.CreateOrUpdateIncident", id, inc)
@@ -481,7 +481,7 @@ func (c *Client) UpdateIncident(ctx context.Context, id string, upd IncidentUpda
 }
 
 func (c *Client) updateIncident(ctx context.Context, op, id string, upd IncidentUpdate, attempts int) (Incident, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return Incident{}, err
 	}
 	return readModifyWrite(attempts, "incident "+id,

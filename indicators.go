@@ -286,7 +286,7 @@ type GetIndicatorOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) GetIndicator(ctx context.Context, name string, _ *GetIndicatorOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	var out Indicator
@@ -330,7 +330,7 @@ type UpdateIndicatorOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) UpdateIndicator(ctx context.Context, name string, ind Indicator, _ *UpdateIndicatorOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	if err := ind.validate(); err != nil {
@@ -352,7 +352,7 @@ type DeleteIndicatorOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) DeleteIndicator(ctx context.Context, name string, _ *DeleteIndicatorOptions) error {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteIndicator", method: http.MethodDelete, path: c.tiPath("indicators", name), ok: okDelete}, nil)
@@ -488,7 +488,7 @@ type AppendIndicatorTagsOptions struct{}
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}/appendTags
 func (c *Client) AppendIndicatorTags(ctx context.Context, name string, tags []string, _ *AppendIndicatorTagsOptions) error {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return err
 	}
 	if len(tags) == 0 {
@@ -523,7 +523,7 @@ type ReplaceIndicatorTagsOptions struct {
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}/replaceTags
 func (c *Client) ReplaceIndicatorTags(ctx context.Context, name string, tags []string, opts *ReplaceIndicatorTagsOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	if err := checkTags(tags); err != nil {

@@ -69,7 +69,7 @@ type ListTasksOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks
 func (c *Client) ListTasks(incidentID string, _ *ListTasksOptions) *Pager[IncidentTask] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentTask](err)
 	}
 	return newPager[IncidentTask](c, &request{op: "Client.ListTasks", method: http.MethodGet, path: c.path("incidents", incidentID, "tasks"), apiVersion: c.tasksVersion()})
@@ -84,10 +84,10 @@ type GetTaskOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) GetTask(ctx context.Context, incidentID, taskID string, _ *GetTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return IncidentTask{}, err
 	}
 	var out IncidentTask
@@ -110,7 +110,7 @@ type CreateTaskOptions struct {
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) CreateTask(ctx context.Context, incidentID string, task IncidentTaskProperties, opts *CreateTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
 	if task.Status == "" {
@@ -176,10 +176,10 @@ type UpdateTaskOptions struct {
 // because the task changed in between, it reads it again and re-applies the change, up to
 // MaxAttempts times, then returns an error matching ErrConflict. It returns the stored task.
 func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd IncidentTaskUpdate, opts *UpdateTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return IncidentTask{}, err
 	}
 	if upd.Title != nil && strings.TrimSpace(*upd.Title) == "" {
@@ -235,10 +235,10 @@ type DeleteTaskOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) DeleteTask(ctx context.Context, incidentID, taskID string, _ *DeleteTaskOptions) error {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteTask", method: http.MethodDelete, path: c.path("incidents", incidentID, "tasks", taskID), apiVersion: c.tasksVersion(), ok: okDelete}, nil)

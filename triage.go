@@ -84,7 +84,7 @@ func (e *IncidentDetailsError) Unwrap() []error {
 // their error. The result is empty when the arguments are invalid. It costs four requests
 // (more when the comments span several pages).
 func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetIncidentDetailsOptions) (IncidentDetails, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return IncidentDetails{}, err
 	}
 	var o GetIncidentDetailsOptions
