@@ -286,7 +286,6 @@ func TestHostileTenThousandLabels(t *testing.T) {
 	assert.Equal(t, "label-00001", upd.Labels[0].Name)
 	assert.Equal(t, "new-09999", upd.Labels[14_999].Name)
 	t.Logf("UpdateIncident to 15,000 labels: %v, peak heap +%d KiB", time.Since(start), peak>>10)
-	assert.Less(t, time.Since(start), 5*time.Second)
 
 	// A page of 20 such incidents.
 	for range 19 {

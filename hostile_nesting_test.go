@@ -128,11 +128,11 @@ func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 			kql := "Deep | where N == " + strconv.Itoa(i)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			start := time.Now()
+			// The context bounds a hang; how long the decode takes is BenchmarkQueryDecode's
+			// business, not a test's (a loaded CI machine varies tenfold).
 			res, err := env.client.Query(ctx, kql, nil)
 			raws, _, rawErr := sentinel.QueryInto[rawRow](ctx, env.client, kql, nil)
 			trees, _, treeErr := sentinel.QueryInto[treeRow](ctx, env.client, kql, nil)
-			assert.Less(t, time.Since(start), 10*time.Second)
 			if tt.rejected {
 				for _, err := range []error{err, rawErr, treeErr} {
 					assertDepthError(t, err)
