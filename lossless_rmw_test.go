@@ -25,7 +25,7 @@ import (
 type rmwCase struct {
 	name   string
 	path   string // e.g. "/incidents/inc-1"
-	query  string // extra query, e.g. "api-version=2024-03-01"
+	query  string // the query, when not "api-version=" + DefaultAPIVersion
 	seed   string
 	update func(ctx context.Context, c *sentinel.Client) error
 	// nested are JSON pointers (into the stored resource) of the unknown members that must
@@ -70,7 +70,7 @@ var rmwCases = []rmwCase{
 		changed: "/properties/status", value: "Closed",
 	},
 	{
-		name: "task UpdateTask", path: "/incidents/inc-3/tasks/task-1", query: "api-version=2024-03-01",
+		name: "task UpdateTask", path: "/incidents/inc-3/tasks/task-1",
 		seed: `{"properties":{"title":"Isolate the host","status":"New","futureTaskMember":{"priority":"High"}}}`,
 		update: func(ctx context.Context, c *sentinel.Client) error {
 			_, err := c.CompleteTask(ctx, "inc-3", "task-1", nil)
@@ -363,7 +363,7 @@ func rawDo(t *testing.T, srv *sentineltest.Server, method, path, query, body str
 	t.Helper()
 	ws := srv.Workspace()
 	if query == "" {
-		query = "api-version=2023-02-01"
+		query = "api-version=" + sentinel.DefaultAPIVersion
 	}
 	u := srv.Endpoint() + "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup +
 		"/providers/Microsoft.OperationalInsights/workspaces/" + ws.Name + "/providers/Microsoft.SecurityInsights" + path + "?" + query
