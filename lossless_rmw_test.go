@@ -80,6 +80,40 @@ var rmwCases = []rmwCase{
 		changed: "/properties/status", value: "Completed",
 	},
 	{
+		name: "automation rule CreateOrUpdateAutomationRule", path: "/automationRules/ar-1",
+		seed: `{"properties":{"displayName":"Triage","order":10,"futureRuleMember":{"x":1},
+			"triggeringLogic":{"isEnabled":true,"triggersOn":"Incidents","triggersWhen":"Updated","futureTrigger":[1],
+				"conditions":[
+					{"conditionType":"Property","futureCondition":"a","conditionProperties":{"propertyName":"IncidentSeverity","operator":"Equals","propertyValues":["High"],"futureProps":{"deep":true}}},
+					{"conditionType":"Boolean","conditionProperties":{"operator":"Or","innerConditions":[
+						{"conditionType":"PropertyChanged","conditionProperties":{"propertyName":"IncidentStatus","changeType":"ChangedTo","operator":"Equals","propertyValues":["Active"],"futureInner":2}},
+						{"conditionType":"PropertyArrayChanged","conditionProperties":{"arrayType":"Labels","changeType":"Added"}}]}}]},
+			"actions":[
+				{"order":1,"actionType":"ModifyProperties","futureAction":{"x":1},"actionConfiguration":{"severity":"High",
+					"owner":{"userPrincipalName":"tier1@contoso.com","futureOwner":{"y":2}},"labels":[{"labelName":"triaged","futureLabel":3}]}},
+				{"order":2,"actionType":"AddIncidentTask","actionConfiguration":{"title":"Check the host","futureTask":{"priority":"High"}}},
+				{"order":3,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/enrich","futurePlaybook":true}}]},
+			"futureTop":"z"}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			r, err := c.GetAutomationRule(ctx, "ar-1", nil)
+			if err != nil {
+				return err
+			}
+			r.TriggeringLogic.Enabled = false
+			_, err = c.CreateOrUpdateAutomationRule(ctx, "ar-1", r, nil)
+			return err
+		},
+		nested: []string{
+			"/properties/futureRuleMember/x", "/properties/triggeringLogic/futureTrigger",
+			"/properties/triggeringLogic/conditions/0/futureCondition", "/properties/triggeringLogic/conditions/0/conditionProperties/futureProps/deep",
+			"/properties/triggeringLogic/conditions/1/conditionProperties/innerConditions/0/conditionProperties/futureInner",
+			"/properties/actions/0/futureAction/x", "/properties/actions/0/actionConfiguration/owner/futureOwner/y",
+			"/properties/actions/0/actionConfiguration/labels/0/futureLabel", "/properties/actions/1/actionConfiguration/futureTask/priority",
+			"/properties/actions/2/actionConfiguration/futurePlaybook", "/futureTop",
+		},
+		changed: "/properties/triggeringLogic/isEnabled", value: false,
+	},
+	{
 		name: "scheduled alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-1",
 		seed: `{"kind":"Scheduled","properties":{"displayName":"Brute force","enabled":true,"severity":"Medium",
 			"query":"SigninLogs | where ResultType == 50126","queryFrequency":"PT1H","queryPeriod":"PT1H",
