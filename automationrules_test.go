@@ -182,7 +182,9 @@ func TestAutomationRuleValidation(t *testing.T) {
 		}, "AutomationRule.Actions", "at most 20"},
 		{"nil condition", func(_ *testEnv, r *rule) { r.TriggeringLogic.Conditions = []sentinel.AutomationRuleCondition{nil} }, "AutomationRule.TriggeringLogic.Conditions[0]", "nil"},
 		{"nil action", func(_ *testEnv, r *rule) { r.Actions[1] = (*sentinel.AddIncidentTaskAction)(nil) }, "AutomationRule.Actions[1]", "nil"},
-		{"Boolean with one inner condition", func(_ *testEnv, r *rule) { r.TriggeringLogic.Conditions = []sentinel.AutomationRuleCondition{sentinel.AnyOf(prop)} },
+		{"Boolean with one inner condition", func(_ *testEnv, r *rule) {
+			r.TriggeringLogic.Conditions = []sentinel.AutomationRuleCondition{sentinel.AnyOf(prop)}
+		},
 			"AutomationRule.TriggeringLogic.Conditions[0].InnerConditions", "2 to 10"},
 		{"Boolean with 11 inner conditions", func(_ *testEnv, r *rule) {
 			r.TriggeringLogic.Conditions = []sentinel.AutomationRuleCondition{sentinel.AllOf(many(11, prop)...)}
@@ -210,7 +212,9 @@ func TestAutomationRuleValidation(t *testing.T) {
 		{"closing as benign positive", func(_ *testEnv, r *rule) {
 			r.Actions[0] = sentinel.CloseAs(sentinel.ClassificationBenignPositive, sentinel.ClassificationReasonSuspiciousButExpected, "Scanner.")
 		}, "", ""},
-		{"an owner ID that is not a GUID", func(_ *testEnv, r *rule) { r.Actions[0] = sentinel.AssignOwner(sentinel.IncidentOwner{ObjectID: "alice"}) },
+		{"an owner ID that is not a GUID", func(_ *testEnv, r *rule) {
+			r.Actions[0] = sentinel.AssignOwner(sentinel.IncidentOwner{ObjectID: "alice"})
+		},
 			"AutomationRule.Actions[0].Owner.ObjectID", "not a GUID"},
 		{"a label without a name", func(_ *testEnv, r *rule) { r.Actions[0] = sentinel.AddLabels("vip", "") }, "AutomationRule.Actions[0].Labels[1]", "needs a name"},
 		{"values this SDK does not know", func(_ *testEnv, r *rule) {
