@@ -354,3 +354,53 @@ func TestAutomationRuleVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestAutomationRuleFixtures decodes the fixtures in the shapes of the 2025-12-01 examples
+// and of a rule with every condition and action type into their typed fields.
+func TestAutomationRuleFixtures(t *testing.T) {
+	var created sentinel.AutomationRule
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "automationrules/create.json"), &created))
+	assert.Equal(t, "b4e29c81-6d0a-4f3b-9e27-8c1d5a6f0b42", created.Name)
+	assert.Equal(t, "Task list for compromised sign-ins", created.DisplayName)
+	assert.Equal(t, 1, created.Order)
+	assert.Equal(t, sentinel.AutomationRuleTriggeringLogic{Enabled: true, TriggersOn: sentinel.TriggersOnIncidents, TriggersWhen: sentinel.TriggersWhenCreated,
+		Conditions: created.TriggeringLogic.Conditions}, created.TriggeringLogic)
+	cond := created.TriggeringLogic.Conditions[0].(*sentinel.PropertyCondition)
+	assert.Equal(t, sentinel.PropIncidentRelatedAnalyticRuleIDs, cond.Property)
+	assert.Equal(t, sentinel.OperatorContains, cond.Operator)
+	assert.Len(t, cond.Values, 2)
+	task := created.Actions[0].(*sentinel.AddIncidentTaskAction)
+	assert.Equal(t, sentinel.AddIncidentTaskActionConfiguration{Title: "Revoke the user's sessions",
+		Description: "Revoke refresh tokens and require a password change at the next sign-in."}, task.AddIncidentTaskActionConfiguration)
+	assert.Equal(t, time.Date(2026, 2, 4, 9, 30, 12, 0, time.UTC), created.LastModifiedTime)
+	assert.Equal(t, sentinel.ClientInfo{ObjectID: "9c8b7a6f-5e4d-4c3b-a2a1-0f9e8d7c6b5a", Email: "dave.brown@contoso.com", Name: "dave brown", UserPrincipalName: "dave@contoso.com"}, created.CreatedBy)
+
+	var r sentinel.AutomationRule
+	require.NoError(t, sentinel.UnmarshalJSON(fixture(t, "automationrules/get.json"), &r))
+	assert.Equal(t, time.Date(2027, 3, 31, 23, 59, 59, 0, time.UTC), r.TriggeringLogic.ExpirationTime)
+	assert.Equal(t, "carol.white@contoso.com", r.SystemData.CreatedBy)
+	conds := r.TriggeringLogic.Conditions
+	require.Len(t, conds, 5)
+	changed := conds[1].(*sentinel.PropertyChangedCondition)
+	assert.Equal(t, sentinel.PropertyChangedConditionProperties{Property: sentinel.ChangedIncidentStatus, ChangeType: sentinel.ChangeTypeChangedTo,
+		Operator: sentinel.OperatorEquals, Values: []string{"Active"}}, changed.PropertyChangedConditionProperties)
+	assert.Equal(t, sentinel.ChangedArrayAlerts, conds[2].(*sentinel.PropertyArrayChangedCondition).ArrayType)
+	arr := conds[3].(*sentinel.PropertyArrayCondition)
+	assert.Equal(t, sentinel.ArrayTypeCustomDetails, arr.ArrayType)
+	inner := arr.ItemConditions[1].(*sentinel.PropertyArrayCondition)
+	assert.Equal(t, sentinel.ArrayAllItems, inner.ArrayConditionType)
+	assert.Equal(t, sentinel.PropIncidentCustomDetailsValue, inner.ItemConditions[0].(*sentinel.PropertyCondition).Property)
+	b := conds[4].(*sentinel.BooleanCondition)
+	assert.Equal(t, sentinel.BooleanOr, b.Operator)
+	assert.Equal(t, sentinel.PropHostName, b.InnerConditions[0].(*sentinel.PropertyCondition).Property)
+	mod := r.Actions[0].(*sentinel.ModifyPropertiesAction)
+	assert.Equal(t, 1, mod.Order)
+	assert.Equal(t, sentinel.ClassificationReasonSuspiciousActivity, mod.ClassificationReason)
+	assert.Equal(t, sentinel.OwnerTypeUser, mod.Owner.OwnerType)
+	assert.Equal(t, []sentinel.IncidentLabel{{Name: "ransomware", Type: sentinel.LabelTypeUser}, {Name: "escalated", Type: sentinel.LabelTypeUser}}, mod.Labels)
+	pb := r.Actions[2].(*sentinel.RunPlaybookAction)
+	assert.Equal(t, "72f988bf-86f1-41af-91ab-2d7cd011db47", pb.TenantID)
+	_, err := sentinel.NewAutomationRule(r.DisplayName, r.Order).When(r.TriggeringLogic.TriggersOn, r.TriggeringLogic.TriggersWhen).
+		If(r.TriggeringLogic.Conditions...).Then(r.Actions...).ExpiresAt(r.TriggeringLogic.ExpirationTime).Build()
+	assert.NoError(t, err, "a rule read is accepted back")
+}
