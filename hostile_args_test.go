@@ -3,9 +3,8 @@ package sentinel_test
 // Hostile-server suite, part 9: hostile arguments (scenario 5) to the methods added since the
 // first part: the IDs of comments, tasks, relations, watchlists and their items, alert rules
 // and their actions and templates, bookmarks, data connectors, indicators and automation
-// rules, the targets of playbook runs, and the
-// incident IDs of the incident's sub-resources; and KQL text with quotes, backslashes,
-// newlines and unicode.
+// rules, the targets of playbook runs, and the incident IDs of the incident's sub-resources;
+// and KQL text with quotes, backslashes, newlines and unicode.
 
 import (
 	"context"
@@ -326,7 +325,9 @@ func childOps() map[string]childOp {
 				return r.Name, err
 			}},
 		"DeleteAutomationRule": {arg: "ruleID", method: http.MethodDelete, path: "/automationRules/{id}",
-			run: func(ctx context.Context, c *sentinel.Client, id string) error { return c.DeleteAutomationRule(ctx, id, nil) }},
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				return c.DeleteAutomationRule(ctx, id, nil)
+			}},
 		"RunIncidentPlaybook": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/runPlaybook",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
 				return c.RunIncidentPlaybook(ctx, id, app, nil)
