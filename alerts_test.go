@@ -28,7 +28,7 @@ func TestListAlerts(t *testing.T) {
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPost, r.Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/alerts", r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	assert.Empty(t, r.Body)
 
 	require.Len(t, alerts, 2)

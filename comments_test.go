@@ -49,7 +49,7 @@ func TestAddComment(t *testing.T) {
 	r := reqs[0]
 	assert.Equal(t, http.MethodPut, r.Method)
 	assert.Regexp(t, `^/arm`+wsPath+`/incidents/`+inc+`/comments/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	assert.JSONEq(t, `{"properties":{"message":"Isolated the host."}}`, string(r.Body))
 
 	assert.Equal(t, r.Path[strings.LastIndex(r.Path, "/")+1:], got.Name)
@@ -175,7 +175,7 @@ func TestListComments(t *testing.T) {
 		require.Len(t, reqs, 3)
 		assert.Equal(t, http.MethodGet, reqs[0].Method)
 		assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/comments", reqs[0].Path)
-		assert.Equal(t, "api-version=2023-02-01&$top=2", reqs[0].RawQuery)
+		assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$top=2", reqs[0].RawQuery)
 	})
 
 	t.Run("filter and order", func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestListComments(t *testing.T) {
 			msgs = append(msgs, c.Message)
 		}
 		assert.Equal(t, []string{"comment 4", "comment 3", "comment 1", "comment 0"}, msgs)
-		assert.Equal(t, "api-version=2023-02-01&$filter=properties%2Fmessage%20ne%20%27comment%202%27&$orderby=properties%2Fmessage%20desc", env.srv.Requests()[0].RawQuery)
+		assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$filter=properties%2Fmessage%20ne%20%27comment%202%27&$orderby=properties%2Fmessage%20desc", env.srv.Requests()[0].RawQuery)
 	})
 
 	t.Run("invalid arguments", func(t *testing.T) {

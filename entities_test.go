@@ -461,7 +461,7 @@ func TestListEntities(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/entities", reqs[0].Path)
-	assert.Equal(t, "api-version=2023-02-01", reqs[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, reqs[0].RawQuery)
 	assert.Empty(t, reqs[0].Body)
 
 	require.Len(t, res, 29)

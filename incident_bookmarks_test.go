@@ -24,7 +24,7 @@ func TestListIncidentBookmarks(t *testing.T) {
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPost, r.Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/bookmarks", r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 
 	require.Len(t, got, 1)
 	b := got[0]

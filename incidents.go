@@ -352,23 +352,8 @@ func validateIncident(inc *Incident) error {
 	case inc.Status == "":
 		return argError("Incident.Status", "is required")
 	}
-	if inc.Status == IncidentStatusClosed && inc.Classification == "" {
-		return argError("Incident.Classification", "is required to close an incident")
-	}
-	if inc.ClassificationReason != "" && inc.Classification == "" {
-		return argError("Incident.ClassificationReason", "%q needs a classification", inc.ClassificationReason)
-	}
-	if reasons := ReasonsFor(inc.Classification); reasons != nil {
-		if inc.ClassificationReason == "" && inc.Classification == ClassificationBenignPositive {
-			return argError("Incident.ClassificationReason", "classification %s needs a reason (%s)", inc.Classification, ClassificationReasonSuspiciousButExpected)
-		}
-		// A reason this SDK does not know may be one the service added: only known pairs are
-		// checked, so that an incident read is always accepted back.
-		if slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) && !slices.Contains(reasons, inc.ClassificationReason) {
-			return argError("Incident.ClassificationReason", "%q does not belong to classification %s (use %s)", inc.ClassificationReason, inc.Classification, joinReasons(reasons))
-		}
-	} else if inc.Classification == ClassificationUndetermined && slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) {
-		return argError("Incident.ClassificationReason", "classification Undetermined takes no reason, got %q", inc.ClassificationReason)
+	if err := checkClosing("Incident.", inc.Status, inc.Classification, inc.ClassificationReason); err != nil {
+		return err
 	}
 	if o := inc.Owner; o.ObjectID != "" && !guidRE.MatchString(o.ObjectID) {
 		return argError("Incident.Owner.ObjectID", "%q is not a GUID", o.ObjectID)
@@ -377,6 +362,31 @@ func validateIncident(inc *Incident) error {
 		if strings.TrimSpace(l.Name) == "" {
 			return argError(fmt.Sprintf("Incident.Labels[%d]", i), "a label needs a name")
 		}
+	}
+	return nil
+}
+
+// checkClosing rejects what the service rejects of an incident's closing fields, named below
+// prefix: Closed without a classification, a reason without a classification, BenignPositive
+// without a reason, and a known reason that belongs to another known classification (only
+// known pairs are checked, so that values the service adds are accepted). Automation rules'
+// ModifyProperties actions apply the same fields to incidents and are checked the same way.
+func checkClosing(prefix string, status IncidentStatus, cls Classification, reason ClassificationReason) error {
+	if status == IncidentStatusClosed && cls == "" {
+		return argError(prefix+"Classification", "is required to close an incident")
+	}
+	if reason != "" && cls == "" {
+		return argError(prefix+"ClassificationReason", "%q needs a classification", reason)
+	}
+	if reasons := ReasonsFor(cls); reasons != nil {
+		if reason == "" && cls == ClassificationBenignPositive {
+			return argError(prefix+"ClassificationReason", "classification %s needs a reason (%s)", cls, ClassificationReasonSuspiciousButExpected)
+		}
+		if slices.Contains(PossibleClassificationReasonValues(), reason) && !slices.Contains(reasons, reason) {
+			return argError(prefix+"ClassificationReason", "%q does not belong to classification %s (use %s)", reason, cls, joinReasons(reasons))
+		}
+	} else if cls == ClassificationUndetermined && slices.Contains(PossibleClassificationReasonValues(), reason) {
+		return argError(prefix+"ClassificationReason", "classification Undetermined takes no reason, got %q", reason)
 	}
 	return nil
 }

@@ -25,7 +25,8 @@ func replayClient(t *testing.T, cassette string) (*sentinel.Client, *replay.Tran
 	t.Helper()
 	tr, err := replay.Load(cassette)
 	require.NoError(t, err)
-	c, err := sentinel.NewClient(fixtureWorkspace, staticCred{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr}})
+	// The client sends the version the cassette was recorded at.
+	c, err := sentinel.NewClient(fixtureWorkspace, staticCred{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr}, APIVersion: tr.APIVersion()})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		assert.Empty(t, tr.Unused(), "recorded interactions not requested")

@@ -263,7 +263,7 @@ func TestListIndicators(t *testing.T) {
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 2)
 	assert.Equal(t, "/arm"+wsPath+"/threatIntelligence/main/indicators", reqs[0].Path)
-	assert.Equal(t, "api-version=2023-02-01&$filter=properties%2FpatternType%20eq%20%27url%27&$orderby=properties%2Fconfidence%20desc&$top=2", reqs[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$filter=properties%2FpatternType%20eq%20%27url%27&$orderby=properties%2Fconfidence%20desc&$top=2", reqs[0].RawQuery)
 
 	_, err = env.client.ListIndicators(&sentinel.ListIndicatorsOptions{Top: -1}).NextPage(ctx)
 	requireArgError(t, nil, err, "ListIndicatorsOptions.Top")
@@ -307,7 +307,7 @@ func TestQueryIndicatorsPagesByBody(t *testing.T) {
 		assert.Equal(t, float64(99), body["maxConfidence"])
 		if i == 0 {
 			assert.NotContains(t, body, "skipToken")
-			assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+			assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 			continue
 		}
 		assert.Equal(t, r.Query.Get("$skipToken"), body["skipToken"], "the body carries the nextLink's skip token")

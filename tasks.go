@@ -10,18 +10,24 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// TasksAPIVersion is the api-version that incident tasks need: they are not in 2023-02-01
-// (DefaultAPIVersion) and first appear in the stable 2024-03-01. The task methods send it
-// unless ClientOptions.APIVersion is newer, in which case they send that.
+// TasksAPIVersion is the api-version that incident tasks need: they are not in 2023-02-01 and
+// first appear in the stable 2024-03-01. The task methods send it when
+// ClientOptions.APIVersion is older; at DefaultAPIVersion or any newer version they send the
+// client's.
 const TasksAPIVersion = "2024-03-01"
 
 // tasksVersion returns the api-version of task requests: "" (the client's) when the client's
 // is at least TasksAPIVersion.
-func (c *Client) tasksVersion() string {
-	if len(c.apiVersion) >= len(TasksAPIVersion) && c.apiVersion[:len(TasksAPIVersion)] >= TasksAPIVersion {
+func (c *Client) tasksVersion() string { return c.versionAtLeast(TasksAPIVersion) }
+
+// versionAtLeast returns the api-version of a request to an API that first appears in the
+// stable version min: "" (the client's) when the client's is min or newer (by its date, so a
+// preview of a later date counts), otherwise min.
+func (c *Client) versionAtLeast(min string) string {
+	if len(c.apiVersion) >= len(min) && c.apiVersion[:len(min)] >= min {
 		return ""
 	}
-	return TasksAPIVersion
+	return min
 }
 
 // IncidentTaskStatus is the status of an incident task.
