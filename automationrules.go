@@ -717,7 +717,7 @@ type GetAutomationRuleOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/automationRules/{automationRuleId}
 func (c *Client) GetAutomationRule(ctx context.Context, ruleID string, _ *GetAutomationRuleOptions) (AutomationRule, error) {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "automationRules"); err != nil {
 		return AutomationRule{}, err
 	}
 	var out AutomationRule
@@ -745,7 +745,7 @@ type CreateOrUpdateAutomationRuleOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/automationRules/{automationRuleId}
 func (c *Client) CreateOrUpdateAutomationRule(ctx context.Context, ruleID string, rule AutomationRule, _ *CreateOrUpdateAutomationRuleOptions) (AutomationRule, error) {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "automationRules"); err != nil {
 		return AutomationRule{}, err
 	}
 	if err := rule.validate(c.clock.Now()); err != nil {
@@ -765,7 +765,7 @@ type DeleteAutomationRuleOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/automationRules/{automationRuleId}
 func (c *Client) DeleteAutomationRule(ctx context.Context, ruleID string, _ *DeleteAutomationRuleOptions) error {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "automationRules"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteAutomationRule", method: http.MethodDelete, path: c.path("automationRules", ruleID), ok: okDelete}, nil)

@@ -136,7 +136,7 @@ func TestEmulatorRunsRulesOnUpdate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"downgraded", "labelled", "reassigned"}, runs())
 
-	_, err = env.client.CloseIncident(ctx, inc, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity, "Done.", nil)
+	_, err = env.client.CloseIncident(ctx, inc, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity, &sentinel.CloseIncidentOptions{Comment: "Done."})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"downgraded", "labelled", "reassigned", "closed"}, runs())
 	require.Len(t, env.srv.PlaybookRuns(), 1)

@@ -3,7 +3,6 @@ package sentinel
 import (
 	"context"
 	"net/http"
-	"strings"
 )
 
 // RunPlaybookAPIVersion is the api-version that running a playbook on an incident or an
@@ -47,7 +46,7 @@ func (c *Client) RunIncidentPlaybook(ctx context.Context, incidentID, logicAppRe
 	if opts != nil {
 		o = *opts
 	}
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
 	if err := checkPlaybookID("logicAppResourceID", logicAppResourceID); err != nil {
@@ -84,7 +83,7 @@ func (c *Client) RunEntityPlaybook(ctx context.Context, entityID, logicAppResour
 	if opts != nil {
 		o = *opts
 	}
-	if err := checkID("entityID", entityID); err != nil {
+	if err := c.resourceName("entityID", &entityID, "entities"); err != nil {
 		return err
 	}
 	if err := checkPlaybookID("logicAppResourceID", logicAppResourceID); err != nil {
@@ -106,23 +105,15 @@ func (c *Client) RunEntityPlaybook(ctx context.Context, entityID, logicAppResour
 }
 
 // incidentARMID returns the ARM ID of the incident id, given by its name or its ARM ID in
-// this client's workspace; an ID of another workspace or resource type is an *ArgumentError
-// naming the argument.
+// this client's workspace (checked by resourceName, and then sent as given); anything else
+// is an *ArgumentError naming the argument.
 func (c *Client) incidentARMID(name, id string) (string, error) {
-	ws := c.ws
-	prefix := "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup +
-		"/providers/Microsoft.OperationalInsights/workspaces/" + ws.Name + "/providers/Microsoft.SecurityInsights/incidents/"
-	if !strings.HasPrefix(id, "/") {
-		if err := checkID(name, id); err != nil {
-			return "", err
-		}
-		return prefix + id, nil
-	}
-	if len(id) <= len(prefix) || !strings.EqualFold(id[:len(prefix)], prefix) {
-		return "", argError(name, "%q is not the ARM ID of an incident of workspace %s", id, ws.Name)
-	}
-	if err := checkID(name, id[len(prefix):]); err != nil {
+	given := id
+	if err := c.resourceName(name, &id, "incidents"); err != nil {
 		return "", err
 	}
-	return id, nil
+	if strings.HasPrefix(given, "/") {
+		return given, nil
+	}
+	return c.workspaceResourceID() + "/providers/Microsoft.SecurityInsights/incidents/" + id, nil
 }

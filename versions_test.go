@@ -92,7 +92,7 @@ var versionOps = []versionOp{
 		assert.Equal(s.t, "v-inc", list[0].Name)
 	}},
 	{name: "UpdateIncident", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		inc, err := c.CloseIncident(ctx, "v-inc", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, "Noise.", nil)
+		inc, err := c.CloseIncident(ctx, "v-inc", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, &sentinel.CloseIncidentOptions{Comment: "Noise."})
 		require.NoError(s.t, err)
 		assert.Equal(s.t, sentinel.IncidentStatusClosed, inc.Status)
 	}},
@@ -111,18 +111,18 @@ var versionOps = []versionOp{
 	}},
 	// Incident details.
 	{name: "ListEntities", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		ents, err := c.ListEntities(ctx, s.incident, nil)
+		ents, err := c.ListEntities(s.incident, nil).Collect(ctx, 0)
 		require.NoError(s.t, err)
-		require.Len(s.t, ents.Entities, 1)
-		assert.Equal(s.t, "alice", ents.Entities[0].(*sentinel.AccountEntity).AccountName)
+		require.Len(s.t, ents, 1)
+		assert.Equal(s.t, "alice", ents[0].(*sentinel.AccountEntity).AccountName)
 	}},
 	{name: "ListAlerts", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		alerts, err := c.ListAlerts(ctx, s.incident, nil)
+		alerts, err := c.ListAlerts(s.incident, nil).Collect(ctx, 0)
 		require.NoError(s.t, err)
 		assert.NotEmpty(s.t, alerts)
 	}},
 	{name: "ListIncidentBookmarks", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		_, err := c.ListIncidentBookmarks(ctx, s.incident, nil)
+		_, err := c.ListIncidentBookmarks(s.incident, nil).Collect(ctx, 0)
 		require.NoError(s.t, err)
 	}},
 	{name: "GetIncidentDetails", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
@@ -132,7 +132,7 @@ var versionOps = []versionOp{
 	}},
 	// Comments.
 	{name: "AddComment", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		cm, err := c.AddComment(ctx, s.incident, "Checked the sign-in logs.", &sentinel.AddCommentOptions{ID: "v-comment"})
+		cm, err := c.CreateComment(ctx, s.incident, "Checked the sign-in logs.", &sentinel.CreateCommentOptions{ID: "v-comment"})
 		require.NoError(s.t, err)
 		assert.Equal(s.t, "Checked the sign-in logs.", cm.Message)
 	}},
@@ -355,7 +355,7 @@ var versionOps = []versionOp{
 		assert.Equal(s.t, []string{"phishing"}, ind.Tags)
 	}},
 	{name: "IndicatorMetrics", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
-		_, err := c.IndicatorMetrics(ctx, nil)
+		_, err := c.ListIndicatorMetrics(nil).Collect(ctx, 0)
 		require.NoError(s.t, err)
 	}},
 	{name: "DeleteIndicator", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
