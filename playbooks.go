@@ -3,6 +3,7 @@ package sentinel
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // RunPlaybookAPIVersion is the api-version that running a playbook on an incident or an
