@@ -20,7 +20,7 @@ func BenchmarkIncidentDecoder(b *testing.B) {
 	for b.Loop() {
 		resp := &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(page))}
 		var err error
-		items, _, err = decodePage(resp, items[:0], decodeItem[Incident])
+		items, _, err = decodePage(resp, items[:0], "", decodeItem[Incident])
 		if err != nil || len(items) != n {
 			b.Fatal(err, len(items))
 		}

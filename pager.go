@@ -32,6 +32,7 @@ type Pager[T any] struct {
 	first  *request                                   // the first page's request
 	next   func(link string) (*request, error)        // the request for a nextLink; nil means GET it verbatim
 	decode func(dec *jsontext.Decoder, item *T) error // one item of "value"
+	member string                                     // the items' member when not "value" (entities)
 	link   string                                     // the nextLink to request next; "" before the first page
 	seen   map[string]struct{}
 	err    error
@@ -114,7 +115,7 @@ func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
 	var items []T
 	var next string
 	err := p.c.exchange(ctx, r, func(resp *http.Response) (err error) {
-		items, next, err = decodePage(resp, dst, p.decode)
+		items, next, err = decodePage(resp, dst, p.member, p.decode)
 		return err
 	})
 	if err != nil {
@@ -207,7 +208,11 @@ const maxPageItems = 50_000
 
 // decodePage stream-decodes a {"value": [...], "nextLink": "..."} page, appending the items
 // to dst. A body without "value", or an ARM error object, is an error, never an empty page.
-func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decoder, *T) error) ([]T, string, error) {
+func decodePage[T any](resp *http.Response, dst []T, member string, decode func(*jsontext.Decoder, *T) error) ([]T, string, error) {
+	items := `"value"`
+	if member != "" {
+		items = `"` + member + `"`
+	}
 	var next string
 	sawValue := false
 	start := len(dst)
@@ -228,7 +233,7 @@ func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 			return fail(err)
 		}
 		switch string(name) {
-		case `"value"`:
+		case items:
 			sawValue = true
 			if dec.PeekKind() == 'n' {
 				if _, err := dec.ReadToken(); err != nil {
@@ -290,7 +295,7 @@ func decodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 		return fail(err)
 	}
 	if !sawValue {
-		return fail(errors.New(`the page has no "value" member`))
+		return fail(fmt.Errorf("the page has no %s member", items))
 	}
 	return dst, next, nil
 }

@@ -269,9 +269,11 @@ func newPlan(si *structInfo, t *Table) (*typedPlan, error) {
 		j := t.ColumnIndex(f.column)
 		field := f.name + " (" + f.typ.String() + ")"
 		if j < 0 {
-			if f.tagged && !f.optional {
+			// A field no column fills is an error, never a silently zero value: a typo in a
+			// column name, or a query that projects the column away, would go unnoticed.
+			if !f.optional {
 				return nil, &ColumnError{Table: t.Name, Row: -1, Column: f.column, Field: field,
-					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that", errNoColumn, f.column)}
+					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that, or `kql:\"-\"` to leave it out", errNoColumn, f.column)}
 			}
 			continue
 		}

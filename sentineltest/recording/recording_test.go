@@ -56,7 +56,7 @@ func flow(t *testing.T, c *sentinel.Client) outcome {
 	}, nil)
 	require.NoError(t, err)
 	o.Owner, o.Labels = upd.Owner.UserPrincipalName, upd.Labels
-	cm, err := c.AddComment(ctx, first.Name, "Asked bob.smith@contoso.com about it", nil)
+	cm, err := c.CreateComment(ctx, first.Name, "Asked bob.smith@contoso.com about it", nil)
 	require.NoError(t, err)
 	o.Comment = cm.Message
 	created, err := c.CreateIncident(ctx, sentinel.IncidentProperties{Title: "Follow-up", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, nil)
