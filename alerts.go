@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // AlertStatus is the lifecycle status of a security alert.
@@ -134,7 +135,7 @@ func (c *Client) ListAlerts(ctx context.Context, incidentID string, _ *ListAlert
 		return nil, err
 	}
 	p := newPager[*SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})
-	p.decode = decodeEntityOf[SecurityAlert]
+	rest.SetDecode(p, decodeEntityOf[SecurityAlert])
 	return collectAll(ctx, p)
 }
 

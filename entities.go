@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/model"
 )
 
 // EntityKind is the kind of an entity, its "kind" on the wire. Kinds the service adds later
@@ -877,9 +878,7 @@ func decodeEntityOf[T any, P interface {
 	if raw.Kind() == '{' {
 		errs = append(errs, decodeLenient(raw, p))
 	}
-	env := p.Envelope()
-	env.raw = raw.Clone()
-	env.decodeErr = errors.Join(errs...)
+	model.SetLenient(p.Envelope(), raw.Clone(), errors.Join(errs...))
 	*out = p
 	return nil
 }

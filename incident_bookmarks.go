@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // IncidentRef identifies the incident a hunting bookmark is attached to.
@@ -66,6 +67,6 @@ func (c *Client) ListIncidentBookmarks(ctx context.Context, incidentID string, _
 		return nil, err
 	}
 	p := newPager[*HuntingBookmark](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})
-	p.decode = decodeEntityOf[HuntingBookmark]
+	rest.SetDecode(p, decodeEntityOf[HuntingBookmark])
 	return collectAll(ctx, p)
 }

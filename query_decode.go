@@ -17,6 +17,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/errs"
 )
 
 // ColumnError reports a value, or a whole column, that does not fit the type it is decoded
@@ -569,7 +570,7 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 		return nil, decodeError(resp, errors.New("empty body"))
 	}
 	if len(trimmed) > 0 && trimmed[0] != '{' {
-		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, resp.Header.Get("Content-Type"), "body")))
+		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", errs.DescribeBody(trimmed, resp.Header.Get("Content-Type"), "body")))
 	}
 	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), resp.Body), n: maxQueryBody}
 	res, errObj, sawTables, err := decodeQueryBody(body, sink)
@@ -587,15 +588,7 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 	if errObj == nil {
 		return res, nil
 	}
-	re := &ResponseError{
-		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
-	}
-	if resp.Request != nil {
-		re.Method, re.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
-	}
-	re.fromInfo(errObj)
+	re := errs.FromInfo(resp, errObj)
 	if !sawTables {
 		if re.ErrorCode == "" && re.Message == "" {
 			re.Message = "the response carries an empty error object"
@@ -658,7 +651,7 @@ func (e *PartialResultError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	writeDetails(&b, e.Message, e.Details)
+	errs.WriteDetails(&b, e.Message, e.Details)
 	if e.RequestID != "" {
 		b.WriteString(" (request ID ")
 		b.WriteString(e.RequestID)
@@ -695,7 +688,7 @@ const (
 // decodeQueryBody stream-decodes a Log Analytics query response. Rows of the first table go
 // to sink when it is not nil; all others are stored. It returns the response's "error"
 // member, if any, and whether the response had a "tables" member.
-func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *errorInfo, sawTables bool, err error) {
+func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *errs.ErrorInfo, sawTables bool, err error) {
 	d := &resultDecoder{s: newKQLScanner(r), sink: sink, arena: new(arena)}
 	res = &QueryResult{}
 	s := d.s
@@ -725,7 +718,7 @@ func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *er
 			if err != nil {
 				return err
 			}
-			errObj = new(errorInfo)
+			errObj = new(errs.ErrorInfo)
 			return jsonv2.Unmarshal(raw, errObj, decodeOptions)
 		}
 		err := s.skip(depthTop)
