@@ -212,53 +212,17 @@ type request struct {
 	ok         []int // success statuses; nil means 200
 }
 
-type param struct{ key, value string }
+// param is one query parameter.
+type param = rest.Param
 
 // path joins escaped segments below the workspace's Microsoft.SecurityInsights prefix. The
 // segments must have been checked with checkID when they come from the caller.
-func (c *Client) path(segments ...string) string {
-	n := len(c.prefix)
-	for _, s := range segments {
-		n += 1 + len(s)*3
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(c.prefix)
-	for _, s := range segments {
-		b.WriteByte('/')
-		b.WriteString(url.PathEscape(s))
-	}
-	return b.String()
-}
+func (c *Client) path(segments ...string) string { return rest.JoinPath(c.prefix, segments...) }
 
-// maxIDLength bounds caller-supplied path segments; ARM resource names are far shorter.
-const maxIDLength = 256
-
-// checkID validates a caller-supplied resource name that becomes one path segment: it must
-// be non-empty, at most 256 bytes, not "." or "..", free of '/', '\\' and control
-// characters, and must not end with '.' or a space, which front ends such as IIS strip from
-// path segments ("victim." would name "victim"). Everything else is escaped by c.path, so a
-// segment can never reach another resource.
-func checkID(name, v string) error {
-	switch {
-	case v == "":
-		return argError(name, "must not be empty")
-	case len(v) > maxIDLength:
-		return argError(name, "is %d bytes long; at most %d are allowed", len(v), maxIDLength)
-	case v == "." || v == "..":
-		return argError(name, "%q is not a resource name", v)
-	case !utf8.ValidString(v):
-		return argError(name, "is not valid UTF-8")
-	case strings.HasSuffix(v, ".") || strings.HasSuffix(v, " "):
-		return argError(name, "%q ends with '.' or a space, which the service may strip, naming another resource", v)
-	}
-	for _, r := range v {
-		if r == '/' || r == '\\' || unicode.IsControl(r) {
-			return argError(name, "%q contains %q, which cannot be part of a resource name", v, r)
-		}
-	}
-	return nil
-}
+// checkID validates a caller-supplied resource name that becomes one path segment (see
+// rest.CheckID): non-empty, at most 256 bytes, no '/', '\\' or control characters, not "."
+// or "..", not ending with '.' or a space.
+func checkID(name, v string) error { return rest.CheckID(name, v) }
 
 // url returns the absolute URL of r.
 func (c *Client) url(r *request) string {
@@ -284,13 +248,7 @@ func (c *Client) url(r *request) string {
 		b.WriteString(url.QueryEscape(v))
 		sep = '&'
 	}
-	for _, p := range r.query {
-		b.WriteByte(sep)
-		sep = '&'
-		b.WriteString(p.key) // keys are constants such as "$filter"
-		b.WriteByte('=')
-		b.WriteString(strings.ReplaceAll(url.QueryEscape(p.value), "+", "%20"))
-	}
+	rest.AppendQuery(&b, sep, r.query)
 	return b.String()
 }
 
