@@ -190,7 +190,8 @@ type ServiceOptions struct {
 	RateLimited bool
 	// NextLink is the page member of the next page's link; "" means "nextLink".
 	NextLink string
-	// PerCall policies run after the throttling policy, once per call.
+	// PerCall policies run once per call, ahead of the throttling policy (so that what
+	// they set stays the same for every retry).
 	PerCall []policy.Policy
 	// AllowedHeaders may be logged besides the transport's.
 	AllowedHeaders []string
@@ -199,7 +200,7 @@ type ServiceOptions struct {
 // NewService builds the pipeline of audience a on the transport.
 func (t *Transport) NewService(a pipeline.Audience, o ServiceOptions) (*Service, error) {
 	po := t.shared
-	po.PerCall = append(slices.Clone(po.PerCall), o.PerCall...)
+	po.PerCall = append(slices.Clone(o.PerCall), po.PerCall...)
 	po.AllowedHeaders = append(slices.Clone(po.AllowedHeaders), o.AllowedHeaders...)
 	if o.RateLimited && t.rateLimiter != nil {
 		po.PerRetry = []policy.Policy{pipeline.RateLimitPolicy{Limiter: t.rateLimiter}}
@@ -235,8 +236,10 @@ type Request struct {
 	URL     string
 	Service *Service
 	Header  http.Header
-	// Body is JSON-encoded (model.Encode) when non-nil.
-	Body any
+	// Body is JSON-encoded (model.Encode) when non-nil, sent as ContentType ("" means
+	// application/json).
+	Body        any
+	ContentType string
 	// OK are the success statuses; nil means 200.
 	OK []int
 }
@@ -269,7 +272,11 @@ func (t *Transport) Send(ctx context.Context, r *Request) (resp *http.Response, 
 		if err != nil {
 			return nil, fmt.Errorf("sentinel: encoding %s body: %w", r.Op, err)
 		}
-		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), "application/json"); err != nil {
+		ct := r.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(b)), ct); err != nil {
 			return nil, err
 		}
 	}
