@@ -53,6 +53,7 @@ var incidentPaths = map[string]bool{
 	"properties/owner/userprincipalname": true, "properties/owner/assignedto": true,
 	"properties/createdtimeutc": true, "properties/lastmodifiedtimeutc": true,
 	"properties/incidentnumber": true, "properties/providername": true,
+	"properties/providerincidentid": true,
 }
 
 // maxIncidentTop is the largest $top the service accepts for incidents.

@@ -22,11 +22,30 @@ type odataNot struct{ x odataExpr }
 type odataCmp struct {
 	path []string
 	op   string
-	lit  any // string, float64, time.Time or nil
+	lit  any  // string, float64, time.Time or nil
+	fold bool // compare strings without regard to case (Graph's enums)
 }
 type odataContains struct {
 	path []string
 	sub  string
+}
+
+// odataAny is a lambda over a collection: path/any(v: cond), true when cond holds for an
+// element (bound to v).
+type odataAny struct {
+	path []string
+	v    string
+	cond odataExpr
+}
+
+func (e odataAny) eval(o map[string]any) bool {
+	items, _ := lookup(o, e.path).([]any)
+	for _, it := range items {
+		if e.cond.eval(map[string]any{e.v: it}) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e odataAnd) eval(o map[string]any) bool { return e.l.eval(o) && e.r.eval(o) }
@@ -55,6 +74,9 @@ func (e odataCmp) eval(o map[string]any) bool {
 		s, ok := v.(string)
 		if !ok {
 			return e.op == "ne"
+		}
+		if e.fold {
+			s, lit = strings.ToLower(s), strings.ToLower(lit)
 		}
 		c = strings.Compare(s, lit)
 	case float64:
@@ -140,14 +162,21 @@ type odataParser struct {
 	toks    []string
 	pos     int
 	allowed map[string]bool // allowed paths, "properties/severity" ...
+	fold    bool            // string comparisons ignore case
 }
 
 func parseFilter(s string, allowed map[string]bool) (odataExpr, error) {
+	return parseFilterFold(s, allowed, false)
+}
+
+// parseFilterFold parses like parseFilter; with fold, string comparisons ignore case, and
+// lambdas over the allowed collections (path/any(v:cond)) are accepted.
+func parseFilterFold(s string, allowed map[string]bool, fold bool) (odataExpr, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return nil, err
 	}
-	p := &odataParser{toks: toks, allowed: allowed}
+	p := &odataParser{toks: toks, allowed: allowed, fold: fold}
 	e, err := p.or()
 	if err != nil {
 		return nil, err
@@ -285,6 +314,8 @@ func (p *odataParser) unary() (odataExpr, error) {
 			return nil, fmt.Errorf("contains needs a string, got %q", lit)
 		}
 		return odataContains{path: path, sub: lit[1:]}, p.expect(")")
+	case p.fold && strings.HasSuffix(strings.ToLower(t), "/any"):
+		return p.lambda()
 	}
 	path, err := p.path()
 	if err != nil {
@@ -300,7 +331,35 @@ func (p *odataParser) unary() (odataExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return odataCmp{path: path, op: op, lit: lit}, nil
+	return odataCmp{path: path, op: op, lit: lit, fold: p.fold}, nil
+}
+
+// lambda parses "path/any(v: cond)"; inside cond, v is the only path.
+func (p *odataParser) lambda() (odataExpr, error) {
+	t := p.next()
+	coll := t[:len(t)-len("/any")]
+	if !p.allowed[strings.ToLower(coll)] {
+		return nil, fmt.Errorf("could not find a property named %q", coll)
+	}
+	if err := p.expect("("); err != nil {
+		return nil, err
+	}
+	head := p.next()
+	v, rest, ok := strings.Cut(head, ":")
+	if !ok || v == "" {
+		return nil, fmt.Errorf("expected a lambda variable, got %q", head)
+	}
+	if rest != "" { // "t:t eq 'x'": the rest of the token starts the condition
+		p.toks = append(p.toks[:p.pos], append([]string{rest}, p.toks[p.pos:]...)...)
+	}
+	outer := p.allowed
+	p.allowed = map[string]bool{strings.ToLower(v): true}
+	cond, err := p.or()
+	p.allowed = outer
+	if err != nil {
+		return nil, err
+	}
+	return odataAny{path: strings.Split(coll, "/"), v: v, cond: cond}, p.expect(")")
 }
 
 func (p *odataParser) path() ([]string, error) {
