@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentinel-go/sentinel"
+	"github.com/sentinel-go/sentinel/defender"
 	"github.com/sentinel-go/sentinel/internal/iso8601"
 )
 
@@ -92,6 +93,12 @@ var losslessCases = []struct {
 	{"testdata/watchlists/create.json", func() any { return new(sentinel.Watchlist) }},
 	{"testdata/watchlists/item_get.json", func() any { return new(sentinel.WatchlistItem) }},
 	{"testdata/bookmarks/get.json", func() any { return new(sentinel.Bookmark) }},
+	// Microsoft Graph (package defender): an incident with its alerts, an alert with evidence
+	// of every typed kind and one unknown kind (decoded through the Evidence interface),
+	// and a hunting result.
+	{"defender/testdata/incident.json", func() any { return new(defender.Incident) }},
+	{"defender/testdata/alert.json", func() any { return new(defender.Alert) }},
+	{"defender/testdata/hunting.json", func() any { return new(defender.HuntingResult) }},
 }
 
 // entityCases are the entity fixtures decoded through the Entity interface as well.
@@ -236,8 +243,8 @@ var (
 	durationLike = regexp.MustCompile(`^-?P(\d|T\d)`)
 )
 
-// injectValues replaces every string that is not a time, a duration or the discriminator
-// "kind" by a value no enum knows.
+// injectValues replaces every string that is not a time, a duration or a discriminator
+// ("kind", Graph's "@odata.type") by a value no enum knows.
 func injectValues(v any, key string, n *int) any {
 	switch v := v.(type) {
 	case map[string]any:
@@ -249,7 +256,7 @@ func injectValues(v any, key string, n *int) any {
 			v[i] = injectValues(x, key, n)
 		}
 	case string:
-		if key == "kind" || timeLike.MatchString(v) || durationLike.MatchString(v) {
+		if key == "kind" || key == "@odata.type" || timeLike.MatchString(v) || durationLike.MatchString(v) {
 			return v
 		}
 		*n++
