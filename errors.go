@@ -38,24 +38,36 @@ var (
 // errors.Is with ErrNotFound and the others to classify it. It unwraps to the
 // *azcore.ResponseError that azcore built for the same response. The error bodies of ARM, Log
 // Analytics and Microsoft Graph all map to it.
+//
+// Its fields: StatusCode; ErrorCode and Message, the service's ("ResourceNotFound",
+// "BadArgumentError", Graph's "NotFound"); Target; Details, the nested errors (ErrorDetail:
+// Code, Message, Target), innermost last; RequestID (x-ms-request-id, Graph's request-id),
+// which Microsoft support asks for; CorrelationID (x-ms-correlation-request-id, Graph's
+// client-request-id); RetryAfter, the delay the service asked for; Method and URL (without
+// the query) of the request. Its Error method never quotes a token.
 type ResponseError = errs.ResponseError
 
 // ErrorDetail is one nested error of a ResponseError.
 type ErrorDetail = errs.ErrorDetail
 
 // ArgumentError reports a caller-supplied value that was rejected before any request was
-// sent. It matches ErrInvalidArgument.
+// sent. It matches ErrInvalidArgument. Name is the argument or field ("incidentID",
+// "Workspace.SubscriptionID"); Reason says what is wrong with it.
 type ArgumentError = errs.ArgumentError
 
 // DecodeError reports a success response whose body could not be decoded: truncated, not
-// JSON, or not the expected shape. No partial result is returned with it.
+// JSON, or not the expected shape. No partial result is returned with it. Its fields:
+// Method, URL, StatusCode, RequestID, ContentType, and Err, the decoding or I/O error it
+// unwraps to.
 type DecodeError = errs.DecodeError
 
 // ForeignOriginError reports a URL (typically a nextLink) on another scheme, host or port
 // than the endpoint of the token audience it was meant for. Each audience (Azure Resource
 // Manager, Log Analytics, Microsoft Graph) has its own pipeline that sends its token to its
 // own origin only, so an ARM link to the Log Analytics host is refused too. No request was
-// sent and the bearer token did not leave the process.
+// sent and the bearer token did not leave the process. URL is the refused URL without its
+// query, Audience names the token ("Azure Resource Manager", "Log Analytics", "Microsoft
+// Graph"), Allowed the origin that token goes to.
 type ForeignOriginError = errs.ForeignOriginError
 
 // maxErrorBody bounds how much of an error response is read.

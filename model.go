@@ -50,7 +50,9 @@ const (
 	IdentityKey             IdentityType = "Key"
 )
 
-// SystemData is ARM's record of who created and last modified a resource, and when.
+// SystemData is ARM's record of who created and last modified a resource, and when:
+// CreatedBy, CreatedByType, CreatedAt, LastModifiedBy, LastModifiedByType, LastModifiedAt, and
+// Unknown for the members this SDK does not model.
 type SystemData = model.SystemData
 
 // UserInfo is the user who created or last changed a resource, as the service records it.
