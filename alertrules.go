@@ -492,7 +492,7 @@ type GetAlertRuleOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}
 func (c *Client) GetAlertRule(ctx context.Context, ruleID string, _ *GetAlertRuleOptions) (AlertRule, error) {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
 		return nil, err
 	}
 	var out AlertRule
@@ -516,7 +516,7 @@ type CreateOrUpdateAlertRuleOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}
 func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rule AlertRule, _ *CreateOrUpdateAlertRuleOptions) (AlertRule, error) {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
 		return nil, err
 	}
 	if isNilInterface(rule) {
@@ -538,7 +538,7 @@ type DeleteAlertRuleOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}
 func (c *Client) DeleteAlertRule(ctx context.Context, ruleID string, _ *DeleteAlertRuleOptions) error {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteAlertRule", method: http.MethodDelete, path: c.path("alertRules", ruleID), ok: okDelete}, nil)
@@ -574,7 +574,7 @@ type ListAlertRuleActionsOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}/actions
 func (c *Client) ListAlertRuleActions(ruleID string, _ *ListAlertRuleActionsOptions) *Pager[AlertRuleAction] {
-	if err := checkID("ruleID", ruleID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
 		return errPager[AlertRuleAction](err)
 	}
 	return newPager[AlertRuleAction](c, &request{op: "Client.ListAlertRuleActions", method: http.MethodGet, path: c.path("alertRules", ruleID, "actions")})
@@ -587,7 +587,10 @@ type GetAlertRuleActionOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}/actions/{actionId}
 func (c *Client) GetAlertRuleAction(ctx context.Context, ruleID, actionID string, _ *GetAlertRuleActionOptions) (AlertRuleAction, error) {
-	if err := checkIDs("ruleID", ruleID, "actionID", actionID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
+		return AlertRuleAction{}, err
+	}
+	if err := c.resourceName("actionID", &actionID, "alertRules", ruleID, "actions"); err != nil {
 		return AlertRuleAction{}, err
 	}
 	var out AlertRuleAction
@@ -605,7 +608,10 @@ type CreateOrUpdateAlertRuleActionOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}/actions/{actionId}
 func (c *Client) CreateOrUpdateAlertRuleAction(ctx context.Context, ruleID, actionID string, action AlertRuleAction, _ *CreateOrUpdateAlertRuleActionOptions) (AlertRuleAction, error) {
-	if err := checkIDs("ruleID", ruleID, "actionID", actionID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
+		return AlertRuleAction{}, err
+	}
+	if err := c.resourceName("actionID", &actionID, "alertRules", ruleID, "actions"); err != nil {
 		return AlertRuleAction{}, err
 	}
 	if err := action.validate(); err != nil {
@@ -639,7 +645,10 @@ type DeleteAlertRuleActionOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRules/{ruleId}/actions/{actionId}
 func (c *Client) DeleteAlertRuleAction(ctx context.Context, ruleID, actionID string, _ *DeleteAlertRuleActionOptions) error {
-	if err := checkIDs("ruleID", ruleID, "actionID", actionID); err != nil {
+	if err := c.resourceName("ruleID", &ruleID, "alertRules"); err != nil {
+		return err
+	}
+	if err := c.resourceName("actionID", &actionID, "alertRules", ruleID, "actions"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteAlertRuleAction", method: http.MethodDelete, path: c.path("alertRules", ruleID, "actions", actionID), ok: okDelete}, nil)
@@ -785,7 +794,7 @@ type GetAlertRuleTemplateOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/alertRuleTemplates/{alertRuleTemplateId}
 func (c *Client) GetAlertRuleTemplate(ctx context.Context, templateID string, _ *GetAlertRuleTemplateOptions) (AlertRuleTemplate, error) {
-	if err := checkID("templateID", templateID); err != nil {
+	if err := c.resourceName("templateID", &templateID, "alertRuleTemplates"); err != nil {
 		return nil, err
 	}
 	var out AlertRuleTemplate

@@ -243,7 +243,7 @@ func TestListAlertRulesFixture(t *testing.T) {
 	})
 	rules, err := c.ListAlertRules(nil).Collect(context.Background(), 0)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"GET " + wsPath + "/alertRules?api-version=2023-02-01"}, seen)
+	assert.Equal(t, []string{"GET " + wsPath + "/alertRules?api-version=" + sentinel.DefaultAPIVersion}, seen)
 	require.Len(t, rules, 4)
 	var kinds []sentinel.AlertRuleKind
 	for _, r := range rules {
@@ -267,7 +267,7 @@ func TestAlertRuleCRUD(t *testing.T) {
 	req := lastRequest(t, env)
 	assert.Equal(t, "PUT", req.Method)
 	assert.Equal(t, "/arm"+wsPath+"/alertRules/"+id, req.Path)
-	assert.Equal(t, "api-version=2023-02-01", req.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, req.RawQuery)
 	assert.JSONEq(t, `{"kind":"Scheduled","properties":{
 		"displayName":"Brute force against Entra ID","enabled":true,"severity":"Medium",
 		"query":"SigninLogs | where ResultType == 50126 | summarize count() by UserPrincipalName",

@@ -1,7 +1,6 @@
 package sentinel
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -123,27 +122,19 @@ type SecurityAlertProperties struct {
 // ListAlertsOptions are the options of ListAlerts; none yet.
 type ListAlertsOptions struct{}
 
-// ListAlerts returns the security alerts of an incident (POST
-// .../incidents/{incidentId}/alerts, one response, not paged), in the service's order,
-// decoded from the response as it arrives. An alert whose members do not all fit is kept
+// ListAlerts returns a pager over the security alerts of an incident (POST
+// .../incidents/{incidentId}/alerts; the service answers in one response, so the pager has
+// one page), in the service's order, decoded as the response arrives. Invalid arguments are
+// reported by the first NextPage. An alert whose members do not all fit is kept
 // with the fields that do, and so is an item that is not an alert; see
 // Entity.DecodeError.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/alerts
-func (c *Client) ListAlerts(ctx context.Context, incidentID string, _ *ListAlertsOptions) ([]*SecurityAlert, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
-		return nil, err
+func (c *Client) ListAlerts(incidentID string, _ *ListAlertsOptions) *Pager[SecurityAlert] {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
+		return errPager[SecurityAlert](err)
 	}
-	p := newPager[*SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})
-	rest.SetDecode(p, decodeEntityOf[SecurityAlert])
-	return collectAll(ctx, p)
-}
-
-// collectAll returns every item of p, or nil and the error: never a partial list.
-func collectAll[T any](ctx context.Context, p *Pager[T]) ([]T, error) {
-	items, err := p.Collect(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	return items, nil
+	p := newPager[SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})
+	rest.SetDecode(p, decodeEntityValue[SecurityAlert])
+	return p
 }

@@ -23,12 +23,12 @@ func TestListAlerts(t *testing.T) {
 	assert.Equal(t, 2, additionalCount(t, env, inc, "alertsCount"))
 	ctx := context.Background()
 
-	alerts, err := env.client.ListAlerts(ctx, inc, nil)
+	alerts, err := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPost, r.Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/alerts", r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	assert.Empty(t, r.Body)
 
 	require.Len(t, alerts, 2)
@@ -64,18 +64,18 @@ func TestListAlerts(t *testing.T) {
 	assert.True(t, strings.HasPrefix(mdo.ID, wsPath+"/Entities/"))
 
 	// The alerts are the same entities ListEntities shows.
-	ents, err := env.client.ListEntities(ctx, inc, nil)
+	ents, err := env.client.ListEntities(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
-	inList := sentinel.EntitiesOf[*sentinel.SecurityAlert](ents.Entities)
+	inList := sentinel.EntitiesOf[*sentinel.SecurityAlert](ents)
 	require.Len(t, inList, 1)
-	assert.Equal(t, mde, inList[0])
+	assert.Equal(t, mde, *inList[0])
 
-	_, err = env.client.ListAlerts(ctx, "no-such-incident", nil)
+	_, err = env.client.ListAlerts("no-such-incident", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
-	_, err = env.client.ListAlerts(ctx, "", nil)
+	_, err = env.client.ListAlerts("", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
 
-	none, err := env.client.ListAlerts(ctx, newIncident(t, env), nil)
+	none, err := env.client.ListAlerts(newIncident(t, env), nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	assert.Empty(t, none)
 }
@@ -98,7 +98,7 @@ func TestListAlertsOddPayloads(t *testing.T) {
 	require.True(t, env.srv.Data().SetIncidentAlerts(inc, []byte("["+strings.Join(items, ",")+"]")))
 	assert.Equal(t, len(items), additionalCount(t, env, inc, "alertsCount"))
 
-	alerts, err := env.client.ListAlerts(ctx, inc, nil)
+	alerts, err := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, alerts, len(items), "nothing is dropped")
 	for i, a := range alerts[:4] {
@@ -129,7 +129,7 @@ func TestListAlertsOddPayloads(t *testing.T) {
 
 	// What the alerts encode to lists as the same alerts.
 	require.True(t, env.srv.Data().SetIncidentAlerts(inc, marshal(t, alerts)))
-	back, err := env.client.ListAlerts(ctx, inc, nil)
+	back, err := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, back, len(items))
 	for i := range back {
@@ -150,7 +150,7 @@ func TestListAlertsBrokenResponses(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = w.Write([]byte(body))
 			})
-			_, err := c.ListAlerts(context.Background(), "inc", nil)
+			_, err := c.ListAlerts("inc", nil).Collect(context.Background(), 0)
 			var de *sentinel.DecodeError
 			assert.ErrorAs(t, err, &de)
 		})
@@ -160,7 +160,7 @@ func TestListAlertsBrokenResponses(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"value":null}`))
 		})
-		alerts, err := c.ListAlerts(context.Background(), "inc", nil)
+		alerts, err := c.ListAlerts("inc", nil).Collect(context.Background(), 0)
 		require.NoError(t, err)
 		assert.Empty(t, alerts)
 	})

@@ -91,7 +91,7 @@ type GetBookmarkOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/bookmarks/{bookmarkId}
 func (c *Client) GetBookmark(ctx context.Context, bookmarkID string, _ *GetBookmarkOptions) (Bookmark, error) {
-	if err := checkID("bookmarkID", bookmarkID); err != nil {
+	if err := c.resourceName("bookmarkID", &bookmarkID, "bookmarks"); err != nil {
 		return Bookmark{}, err
 	}
 	var out Bookmark
@@ -109,7 +109,7 @@ type CreateOrUpdateBookmarkOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/bookmarks/{bookmarkId}
 func (c *Client) CreateOrUpdateBookmark(ctx context.Context, bookmarkID string, b Bookmark, _ *CreateOrUpdateBookmarkOptions) (Bookmark, error) {
-	if err := checkID("bookmarkID", bookmarkID); err != nil {
+	if err := c.resourceName("bookmarkID", &bookmarkID, "bookmarks"); err != nil {
 		return Bookmark{}, err
 	}
 	if err := b.validate(); err != nil {
@@ -128,7 +128,7 @@ type DeleteBookmarkOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/bookmarks/{bookmarkId}
 func (c *Client) DeleteBookmark(ctx context.Context, bookmarkID string, _ *DeleteBookmarkOptions) error {
-	if err := checkID("bookmarkID", bookmarkID); err != nil {
+	if err := c.resourceName("bookmarkID", &bookmarkID, "bookmarks"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteBookmark", method: http.MethodDelete, path: c.path("bookmarks", bookmarkID), ok: okDelete}, nil)

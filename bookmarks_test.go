@@ -55,7 +55,7 @@ func TestBookmarkCRUD(t *testing.T) {
 	require.NoError(t, err)
 	req := lastRequest(t, env)
 	assert.Equal(t, "PUT /arm"+wsPath+"/bookmarks/"+id, req.Method+" "+req.Path)
-	assert.Equal(t, "api-version=2023-02-01", req.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, req.RawQuery)
 	assert.JSONEq(t, `{"properties":{"displayName":"Rare process on SRV-DC-01",
 		"query":"SecurityEvent | where Computer == 'SRV-DC-01' and EventID == 4688",
 		"queryResult":"[{\"Computer\":\"SRV-DC-01\",\"NewProcessName\":\"C:\\\\Temp\\\\x.exe\"}]",

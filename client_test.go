@@ -416,6 +416,6 @@ func TestHostileIDsAreEscaped(t *testing.T) {
 		reqs := env.srv.Requests()
 		require.Len(t, reqs, 1)
 		assert.Equal(t, "/arm"+wsPath+"/incidents/"+want, reqs[0].Path)
-		assert.Equal(t, "api-version=2023-02-01", reqs[0].RawQuery)
+		assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, reqs[0].RawQuery)
 	}
 }

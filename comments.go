@@ -67,7 +67,7 @@ type ListCommentsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments
 func (c *Client) ListComments(incidentID string, opts *ListCommentsOptions) *Pager[IncidentComment] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentComment](err)
 	}
 	var o ListCommentsOptions
@@ -91,10 +91,10 @@ type GetCommentOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) GetComment(ctx context.Context, incidentID, commentID string, _ *GetCommentOptions) (IncidentComment, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentComment{}, err
 	}
-	if err := checkID("commentID", commentID); err != nil {
+	if err := c.resourceName("commentID", &commentID, "incidents", incidentID, "comments"); err != nil {
 		return IncidentComment{}, err
 	}
 	var out IncidentComment
@@ -102,24 +102,24 @@ func (c *Client) GetComment(ctx context.Context, incidentID, commentID string, _
 	return out, err
 }
 
-// AddCommentOptions are the options of AddComment.
-type AddCommentOptions struct {
+// CreateCommentOptions are the options of CreateComment.
+type CreateCommentOptions struct {
 	// ID is the new comment's ID; "" means a new random GUID. Give a stable ID (for example
-	// one derived from a playbook run and step) to make a repeated AddComment idempotent.
+	// one derived from a playbook run and step) to make a repeated CreateComment idempotent.
 	ID string
 }
 
-// AddComment adds a comment to an incident (PUT .../incidents/{incidentId}/comments/{id}:
-// the client chooses the comment's ID). The ID is AddCommentOptions.ID or a new GUID
+// CreateComment adds a comment to an incident (PUT .../incidents/{incidentId}/comments/{id}:
+// the client chooses the comment's ID). The ID is CreateCommentOptions.ID or a new GUID
 // generated once per call, so a request that is retried after its response was lost cannot
 // add the comment twice. A comment that already has the ID is overwritten with message: the
-// service keeps the last write of a PUT without an etag, so a repeated AddComment with a
+// service keeps the last write of a PUT without an etag, so a repeated CreateComment with a
 // stable ID leaves one comment. An empty or blank message is rejected before anything is
 // sent.
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
-func (c *Client) AddComment(ctx context.Context, incidentID, message string, opts *AddCommentOptions) (IncidentComment, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+func (c *Client) CreateComment(ctx context.Context, incidentID, message string, opts *CreateCommentOptions) (IncidentComment, error) {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentComment{}, err
 	}
 	if strings.TrimSpace(message) == "" {
@@ -132,14 +132,14 @@ func (c *Client) AddComment(ctx context.Context, incidentID, message string, opt
 	if id == "" {
 		id = newGUID()
 	}
-	if err := checkID("AddCommentOptions.ID", id); err != nil {
+	if err := checkID("CreateCommentOptions.ID", id); err != nil {
 		return IncidentComment{}, err
 	}
 	return createOnce(fmt.Sprintf("comment %s of incident %s", id, incidentID),
 		func() (IncidentComment, error) {
 			body := IncidentComment{IncidentCommentProperties: IncidentCommentProperties{Message: message}}
 			var out IncidentComment
-			err := c.call(ctx, &request{op: "Client.AddComment", method: http.MethodPut, path: c.path("incidents", incidentID, "comments", id), body: &body, ok: okPut}, &out)
+			err := c.call(ctx, &request{op: "Client.CreateComment", method: http.MethodPut, path: c.path("incidents", incidentID, "comments", id), body: &body, ok: okPut}, &out)
 			return out, err
 		},
 		func() (IncidentComment, error) { return c.GetComment(ctx, incidentID, id, nil) },
@@ -154,10 +154,10 @@ type DeleteCommentOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/comments/{incidentCommentId}
 func (c *Client) DeleteComment(ctx context.Context, incidentID, commentID string, _ *DeleteCommentOptions) error {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
-	if err := checkID("commentID", commentID); err != nil {
+	if err := c.resourceName("commentID", &commentID, "incidents", incidentID, "comments"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteComment", method: http.MethodDelete, path: c.path("incidents", incidentID, "comments", commentID), ok: okDelete}, nil)

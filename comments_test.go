@@ -41,7 +41,7 @@ func TestAddComment(t *testing.T) {
 	ctx := context.Background()
 
 	before := time.Now().Add(-time.Minute)
-	got, err := env.client.AddComment(ctx, inc, "Isolated the host.", nil)
+	got, err := env.client.CreateComment(ctx, inc, "Isolated the host.", nil)
 	require.NoError(t, err)
 
 	reqs := env.srv.Requests()
@@ -49,7 +49,7 @@ func TestAddComment(t *testing.T) {
 	r := reqs[0]
 	assert.Equal(t, http.MethodPut, r.Method)
 	assert.Regexp(t, `^/arm`+wsPath+`/incidents/`+inc+`/comments/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	assert.JSONEq(t, `{"properties":{"message":"Isolated the host."}}`, string(r.Body))
 
 	assert.Equal(t, r.Path[strings.LastIndex(r.Path, "/")+1:], got.Name)
@@ -62,7 +62,7 @@ func TestAddComment(t *testing.T) {
 	assert.Equal(t, 1, additionalCount(t, env, inc, "commentsCount"))
 
 	// A second comment gets another ID.
-	second, err := env.client.AddComment(ctx, inc, "Second.", nil)
+	second, err := env.client.CreateComment(ctx, inc, "Second.", nil)
 	require.NoError(t, err)
 	assert.NotEqual(t, got.Name, second.Name)
 	assert.Equal(t, 2, additionalCount(t, env, inc, "commentsCount"))
@@ -73,7 +73,7 @@ func TestAddCommentArguments(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name, incident, message string
-		opts                    *sentinel.AddCommentOptions
+		opts                    *sentinel.CreateCommentOptions
 		arg                     string
 	}{
 		{"empty message", "inc", "", nil, "message"},
@@ -81,12 +81,12 @@ func TestAddCommentArguments(t *testing.T) {
 		{"empty incident", "", "hi", nil, "incidentID"},
 		{"incident with slash", "a/b", "hi", nil, "incidentID"},
 		{"incident dot-dot", "..", "hi", nil, "incidentID"},
-		{"comment ID with slash", "inc", "hi", &sentinel.AddCommentOptions{ID: "x/../y"}, "AddCommentOptions.ID"},
-		{"comment ID too long", "inc", "hi", &sentinel.AddCommentOptions{ID: strings.Repeat("a", 300)}, "AddCommentOptions.ID"},
+		{"comment ID with slash", "inc", "hi", &sentinel.CreateCommentOptions{ID: "x/../y"}, "CreateCommentOptions.ID"},
+		{"comment ID too long", "inc", "hi", &sentinel.CreateCommentOptions{ID: strings.Repeat("a", 300)}, "CreateCommentOptions.ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := env.client.AddComment(ctx, tt.incident, tt.message, tt.opts)
+			_, err := env.client.CreateComment(ctx, tt.incident, tt.message, tt.opts)
 			var ae *sentinel.ArgumentError
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tt.arg, ae.Name)
@@ -103,7 +103,7 @@ func TestAddCommentRetryAfterLostResponse(t *testing.T) {
 	// request, which now finds the comment.
 	env.srv.Fail(sentineltest.Fault{Action: sentineltest.Drop, Match: func(r *http.Request) bool { return r.Method == http.MethodPut }})
 
-	got, err := env.client.AddComment(context.Background(), inc, "Contained.", nil)
+	got, err := env.client.CreateComment(context.Background(), inc, "Contained.", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "Contained.", got.Message)
 
@@ -126,16 +126,16 @@ func TestAddCommentCallerID(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)
 	ctx := context.Background()
-	opts := &sentinel.AddCommentOptions{ID: "run-42-step-3"}
+	opts := &sentinel.CreateCommentOptions{ID: "run-42-step-3"}
 
-	first, err := env.client.AddComment(ctx, inc, "Enriched by playbook.", opts)
+	first, err := env.client.CreateComment(ctx, inc, "Enriched by playbook.", opts)
 	require.NoError(t, err)
 	assert.Equal(t, "run-42-step-3", first.Name)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/comments/run-42-step-3", env.srv.Requests()[0].Path)
 
 	// The playbook step runs again: no duplicate, no error; the service writes the comment
 	// again (a PUT without an etag overwrites), so it has a new etag.
-	again, err := env.client.AddComment(ctx, inc, "Enriched by playbook.", opts)
+	again, err := env.client.CreateComment(ctx, inc, "Enriched by playbook.", opts)
 	require.NoError(t, err)
 	assert.Equal(t, first.Name, again.Name)
 	assert.Equal(t, "Enriched by playbook.", again.Message)
@@ -144,7 +144,7 @@ func TestAddCommentCallerID(t *testing.T) {
 	assert.Equal(t, 1, additionalCount(t, env, inc, "commentsCount"))
 
 	// The same ID with another message overwrites the comment: the last writer wins.
-	other, err := env.client.AddComment(ctx, inc, "Something else.", opts)
+	other, err := env.client.CreateComment(ctx, inc, "Something else.", opts)
 	require.NoError(t, err)
 	assert.Equal(t, "Something else.", other.Message)
 	require.Len(t, env.srv.Data().Comments(inc), 1)
@@ -157,7 +157,7 @@ func TestListComments(t *testing.T) {
 	ctx := context.Background()
 	var names []string
 	for i := range 5 {
-		c, err := env.client.AddComment(ctx, inc, fmt.Sprintf("comment %d", i), &sentinel.AddCommentOptions{ID: fmt.Sprintf("c%d", i)})
+		c, err := env.client.CreateComment(ctx, inc, fmt.Sprintf("comment %d", i), &sentinel.CreateCommentOptions{ID: fmt.Sprintf("c%d", i)})
 		require.NoError(t, err)
 		names = append(names, c.Name)
 	}
@@ -175,7 +175,7 @@ func TestListComments(t *testing.T) {
 		require.Len(t, reqs, 3)
 		assert.Equal(t, http.MethodGet, reqs[0].Method)
 		assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/comments", reqs[0].Path)
-		assert.Equal(t, "api-version=2023-02-01&$top=2", reqs[0].RawQuery)
+		assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$top=2", reqs[0].RawQuery)
 	})
 
 	t.Run("filter and order", func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestListComments(t *testing.T) {
 			msgs = append(msgs, c.Message)
 		}
 		assert.Equal(t, []string{"comment 4", "comment 3", "comment 1", "comment 0"}, msgs)
-		assert.Equal(t, "api-version=2023-02-01&$filter=properties%2Fmessage%20ne%20%27comment%202%27&$orderby=properties%2Fmessage%20desc", env.srv.Requests()[0].RawQuery)
+		assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$filter=properties%2Fmessage%20ne%20%27comment%202%27&$orderby=properties%2Fmessage%20desc", env.srv.Requests()[0].RawQuery)
 	})
 
 	t.Run("invalid arguments", func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestGetAndDeleteComment(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)
 	ctx := context.Background()
-	added, err := env.client.AddComment(ctx, inc, "to be removed", &sentinel.AddCommentOptions{ID: "c-1"})
+	added, err := env.client.CreateComment(ctx, inc, "to be removed", &sentinel.CreateCommentOptions{ID: "c-1"})
 	require.NoError(t, err)
 
 	got, err := env.client.GetComment(ctx, inc, "c-1", nil)
@@ -235,7 +235,7 @@ func TestGetAndDeleteComment(t *testing.T) {
 	assert.NoError(t, env.client.DeleteComment(ctx, inc, "c-1", nil), "deleting a missing comment succeeds")
 	assert.Equal(t, 0, additionalCount(t, env, inc, "commentsCount"))
 
-	_, err = env.client.AddComment(ctx, "no-such-incident", "x", nil)
+	_, err = env.client.CreateComment(ctx, "no-such-incident", "x", nil)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
 
 	for _, err := range []error{
@@ -282,7 +282,7 @@ func TestListCommentsOrderedAcrossPages(t *testing.T) {
 	for i := range 7 {
 		env.clock.Advance(time.Minute)
 		env.srv.SetClock(env.clock.Now)
-		c, err := env.client.AddComment(ctx, id, fmt.Sprintf("note %d", i), nil)
+		c, err := env.client.CreateComment(ctx, id, fmt.Sprintf("note %d", i), nil)
 		require.NoError(t, err)
 		want = append([]string{c.Name}, want...)
 	}

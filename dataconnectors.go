@@ -404,7 +404,7 @@ type GetDataConnectorOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/dataConnectors/{dataConnectorId}
 func (c *Client) GetDataConnector(ctx context.Context, connectorID string, _ *GetDataConnectorOptions) (DataConnector, error) {
-	if err := checkID("connectorID", connectorID); err != nil {
+	if err := c.resourceName("connectorID", &connectorID, "dataConnectors"); err != nil {
 		return nil, err
 	}
 	var out DataConnector
@@ -425,7 +425,7 @@ type CreateOrUpdateDataConnectorOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/dataConnectors/{dataConnectorId}
 func (c *Client) CreateOrUpdateDataConnector(ctx context.Context, connectorID string, connector DataConnector, _ *CreateOrUpdateDataConnectorOptions) (DataConnector, error) {
-	if err := checkID("connectorID", connectorID); err != nil {
+	if err := c.resourceName("connectorID", &connectorID, "dataConnectors"); err != nil {
 		return nil, err
 	}
 	if isNilInterface(connector) {
@@ -447,7 +447,7 @@ type DeleteDataConnectorOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/dataConnectors/{dataConnectorId}
 func (c *Client) DeleteDataConnector(ctx context.Context, connectorID string, _ *DeleteDataConnectorOptions) error {
-	if err := checkID("connectorID", connectorID); err != nil {
+	if err := c.resourceName("connectorID", &connectorID, "dataConnectors"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteDataConnector", method: http.MethodDelete, path: c.path("dataConnectors", connectorID), ok: okDelete}, nil)

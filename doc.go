@@ -17,6 +17,33 @@
 // [ClientOptions] embeds azcore.ClientOptions; its Cloud field selects Azure public (the
 // default), cloud.AzureGovernment, cloud.AzureChina or a custom cloud.Configuration.
 //
+// # Capabilities
+//
+//   - Incidents: [Client.ListIncidents] (with [IncidentFilter]), [Client.GetIncident],
+//     [Client.CreateIncident], [Client.UpdateIncident] and the verbs built on it
+//     ([Client.CloseIncident], [Client.AssignIncident], ...), which compose into one read and
+//     one write.
+//   - Incident details: comments, entities (21 typed kinds, [EnrichEntities] for one record
+//     per real-world entity), alerts, bookmarks, relations, tasks, and
+//     [Client.GetIncidentDetails] for a triage in one call.
+//   - Workspace resources: analytics rules, their templates and actions, watchlists and their
+//     items, threat-intelligence indicators, hunting bookmarks and data connectors.
+//   - Searching event data with KQL: [Client.Query], [QueryInto], [QueryRows] (streaming, in
+//     bounded memory) and [DecodeTable].
+//   - Watching for new and changed incidents: [IncidentWatcher], a daemon with leases, batched
+//     checkpoints ([NewFileCheckpoint], [NewMemoryCheckpoint]; package blobcheckpoint keeps
+//     them in Azure Blob Storage and spreads workspaces over replicas).
+//   - Lossless models: every member the service sends is kept and sent back, at every depth;
+//     [MarshalJSON] and [UnmarshalJSON] give the wire form.
+//   - Testing: package sentineltest, an in-memory Sentinel emulator.
+//
+// # Conventions
+//
+// List methods return a [Pager] and send nothing until it is read; Get, Create, Update,
+// CreateOrUpdate and Delete methods take a context first and an options struct last (nil for
+// defaults). Every id parameter takes a resource's name or its full ARM resource ID in the
+// workspace.
+//
 // # Paging
 //
 // List methods return a [Pager]. It follows each nextLink verbatim, sends the bearer token

@@ -130,18 +130,18 @@ type EntityRelation struct {
 	EntityID string
 }
 
-// ListEnrichedEntitiesOptions are the options of ListEnrichedEntities; none yet.
-type ListEnrichedEntitiesOptions struct{}
+// GetEnrichedEntitiesOptions are the options of GetEnrichedEntities; none yet.
+type GetEnrichedEntitiesOptions struct{}
 
-// ListEnrichedEntities returns the entities of an incident in the normalised form of
-// EnrichEntities. It is ListEntities (POST .../incidents/{incidentId}/entities) followed by
-// EnrichEntities.
-func (c *Client) ListEnrichedEntities(ctx context.Context, incidentID string, _ *ListEnrichedEntitiesOptions) ([]EnrichedEntity, error) {
-	res, err := c.ListEntities(ctx, incidentID, nil)
+// GetEnrichedEntities returns the entities of an incident in the normalised form of
+// EnrichEntities: ListEntities (one request, POST .../incidents/{incidentId}/entities)
+// followed by EnrichEntities.
+func (c *Client) GetEnrichedEntities(ctx context.Context, incidentID string, _ *GetEnrichedEntitiesOptions) ([]EnrichedEntity, error) {
+	entities, err := c.ListEntities(incidentID, nil).Collect(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
-	return EnrichEntities(res.Entities), nil
+	return EnrichEntities(entities), nil
 }
 
 // EnrichEntities normalises entities (from ListEntities, ListAlerts or anywhere else) into
@@ -688,7 +688,7 @@ func describe(e Entity) candidate {
 		set(FieldProductName, e.ProductName)
 		id("alert:", FieldSystemAlertID)
 		id("provider:", FieldProviderAlertID)
-	case *HuntingBookmark:
+	case *BookmarkEntity:
 		set(FieldBookmarkID, e.Name)
 		set(FieldQuery, e.Query)
 		set(FieldSeverity, string(e.Incident.Severity))

@@ -25,7 +25,7 @@ func byKey(list []sentinel.EnrichedEntity) map[string]sentinel.EnrichedEntity {
 // table in the README).
 func TestEnrichmentTable(t *testing.T) {
 	res, _ := loadEntities(t)
-	enriched := sentinel.EnrichEntities(res.Entities)
+	enriched := sentinel.EnrichEntities(res)
 	require.Len(t, enriched, 28, "29 entities, the two accounts of alice merged")
 	m := byKey(enriched)
 
@@ -107,8 +107,8 @@ func TestEnrichmentTable(t *testing.T) {
 	t.Run("merged account", func(t *testing.T) {
 		a := m["Account:alice.jones@contoso.com"]
 		require.Len(t, a.Sources, 2)
-		assert.Same(t, res.Entities[0], a.Sources[0])
-		assert.Same(t, res.Entities[1], a.Sources[1])
+		assert.Same(t, res[0], a.Sources[0])
+		assert.Same(t, res[1], a.Sources[1])
 		assert.Equal(t, "alice.jones", a.DisplayName, "the first source's friendly name")
 		assert.Equal(t, []sentinel.EntityRelation{{Role: "host", Key: "Host:ws-fin-0142.contoso.com", Kind: "Host", Value: "ws-fin-0142.contoso.com",
 			EntityID: eid("b2583b39-28f8-4d27-8357-e1932520ca2a")}}, a.Relations)
@@ -166,7 +166,7 @@ func TestEnrichmentTable(t *testing.T) {
 	for _, e := range enriched {
 		n += len(e.Sources)
 	}
-	assert.Equal(t, len(res.Entities), n)
+	assert.Equal(t, len(res), n)
 }
 
 // entitiesFrom decodes entity JSON for enrichment tests.
@@ -312,12 +312,12 @@ func TestEnrichKeysUnique(t *testing.T) {
 	}
 }
 
-func TestListEnrichedEntities(t *testing.T) {
+func TestGetEnrichedEntities(t *testing.T) {
 	env := newEnv(t)
 	inc := newIncident(t, env)
 	require.True(t, env.srv.Data().SeedIncidentDetails(inc))
 
-	got, err := env.client.ListEnrichedEntities(context.Background(), inc, nil)
+	got, err := env.client.GetEnrichedEntities(context.Background(), inc, nil)
 	require.NoError(t, err)
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 1)
@@ -334,7 +334,7 @@ func TestListEnrichedEntities(t *testing.T) {
 		assert.True(t, kinds[k], k)
 	}
 
-	_, err = env.client.ListEnrichedEntities(context.Background(), "nope", nil)
+	_, err = env.client.GetEnrichedEntities(context.Background(), "nope", nil)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
 }
 
@@ -346,11 +346,12 @@ func ExampleEnrichEntities() {
 	  {"id":"e3","kind":"Host","properties":{"hostName":"WS-FIN-0142","dnsDomain":"contoso.com"}},
 	  {"id":"e4","kind":"Process","properties":{"processId":"4312","commandLine":"powershell.exe -enc SQBFAFgA","hostEntityId":"e3","accountEntityId":"e2"}}
 	]}`
-	var res sentinel.IncidentEntities
-	if err := sentinel.UnmarshalJSON([]byte(data), &res); err != nil {
+	var resp sentinel.IncidentEntities
+	if err := sentinel.UnmarshalJSON([]byte(data), &resp); err != nil {
 		panic(err)
 	}
-	for _, e := range sentinel.EnrichEntities(res.Entities) {
+	res := resp.Entities
+	for _, e := range sentinel.EnrichEntities(res) {
 		fmt.Printf("%s %s (from %d entities)\n", e.Kind, e.Value, len(e.Sources))
 		for _, r := range e.Relations {
 			fmt.Printf("  %s: %s\n", r.Role, r.Value)
@@ -366,11 +367,12 @@ func ExampleEnrichEntities() {
 
 // BenchmarkEnrichEntities enriches the 500 mixed entities of BenchmarkDecodeEntities.
 func BenchmarkEnrichEntities(b *testing.B) {
-	var res sentinel.IncidentEntities
-	require.NoError(b, sentinel.UnmarshalJSON(benchmarkPayload(b, 500, false), &res))
+	var resp sentinel.IncidentEntities
+	require.NoError(b, sentinel.UnmarshalJSON(benchmarkPayload(b, 500, false), &resp))
+	res := resp.Entities
 	b.ReportAllocs()
 	for b.Loop() {
-		if got := sentinel.EnrichEntities(res.Entities); len(got) != 28 {
+		if got := sentinel.EnrichEntities(res); len(got) != 28 {
 			b.Fatal(len(got))
 		}
 	}

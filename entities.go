@@ -2,7 +2,6 @@ package sentinel
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/sentinel-go/sentinel/internal/model"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // EntityKind is the kind of an entity, its "kind" on the wire. Kinds the service adds later
@@ -61,7 +61,7 @@ func PossibleEntityKindValues() []EntityKind {
 // *ProcessEntity, *MailMessageEntity, *MailboxEntity, *MailClusterEntity,
 // *SubmissionMailEntity, *CloudApplicationEntity, *AzureResourceEntity,
 // *DNSResolutionEntity, *RegistryKeyEntity, *RegistryValueEntity, *SecurityGroupEntity,
-// *IoTDeviceEntity, *MalwareEntity, *SecurityAlert, *HuntingBookmark) or *UnknownEntity for
+// *IoTDeviceEntity, *MalwareEntity, *SecurityAlert, *BookmarkEntity) or *UnknownEntity for
 // a kind this SDK does not type. Use a type switch:
 //
 //	switch e := e.(type) {
@@ -114,7 +114,7 @@ var entityFamily = newFamily[EntityKind, Entity](true,
 	func() Entity { return new(IoTDeviceEntity) },
 	func() Entity { return new(MalwareEntity) },
 	func() Entity { return new(SecurityAlert) },
-	func() Entity { return new(HuntingBookmark) },
+	func() Entity { return new(BookmarkEntity) },
 )
 
 // UnknownEntity is an entity of a kind this SDK does not type, such as a kind added to the
@@ -821,7 +821,7 @@ func (*MalwareEntity) Kind() EntityKind { return EntityKindMalware }
 func (*SecurityAlert) Kind() EntityKind { return EntityKindSecurityAlert }
 
 // Kind returns EntityKindBookmark.
-func (*HuntingBookmark) Kind() EntityKind { return EntityKindBookmark }
+func (*BookmarkEntity) Kind() EntityKind { return EntityKindBookmark }
 
 // UnmarshalEntity decodes one entity in its wire form ({"id", "name", "type", "kind",
 // "properties"}) into the struct of its kind, as ListEntities does for each item. It fails
@@ -842,6 +842,19 @@ func describeKind(k jsontext.Kind) string {
 		return "no JSON value"
 	}
 	return "a JSON " + k.String()
+}
+
+// decodeEntityValue is decodeEntityOf for a list of values.
+func decodeEntityValue[T any, P interface {
+	*T
+	Entity
+}](dec *jsontext.Decoder, out *T) error {
+	var p P
+	err := decodeEntityOf[T, P](dec, &p)
+	if p != nil {
+		*out = *p
+	}
+	return err
 }
 
 // decodeEntityOf decodes an item of a list whose items are all entities of one kind (an
@@ -890,7 +903,9 @@ type EntityKindCount struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
-// IncidentEntities are the entities of an incident, as ListEntities returns them.
+// IncidentEntities is the response body of POST .../incidents/{id}/entities, which
+// ListEntities pages through: for UnmarshalJSON of such a body. Counts is the service's
+// "metaData"; EntityCounts computes the same from a list.
 type IncidentEntities struct {
 	// Entities are the entities in the service's order.
 	Entities []Entity `json:"entities"`
@@ -899,20 +914,20 @@ type IncidentEntities struct {
 	Unknown jsontext.Value    `json:",embed"`
 }
 
-// ByID returns the entity whose ID (or Name) is id, case-insensitively, or nil. Entities
-// refer to each other by ID (AccountEntityID, HostEntityID, ...).
-func (ie *IncidentEntities) ByID(id string) Entity {
+// EntityByID returns the entity of list whose ID (or Name) is id, case-insensitively, or
+// nil. Entities refer to each other by ID (AccountEntityID, HostEntityID, ...).
+func EntityByID(list []Entity, id string) Entity {
 	if id == "" {
 		return nil
 	}
-	i := slices.IndexFunc(ie.Entities, func(e Entity) bool {
+	i := slices.IndexFunc(list, func(e Entity) bool {
 		env := e.Envelope()
 		return strings.EqualFold(env.ID, id) || strings.EqualFold(env.Name, id)
 	})
 	if i < 0 {
 		return nil
 	}
-	return ie.Entities[i]
+	return list[i]
 }
 
 // EntitiesOf returns the entities of type T in list, in order:
@@ -938,11 +953,32 @@ type ListEntitiesOptions struct{}
 // into one normalised record per real-world entity.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/entities
-func (c *Client) ListEntities(ctx context.Context, incidentID string, _ *ListEntitiesOptions) (IncidentEntities, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
-		return IncidentEntities{}, err
+func (c *Client) ListEntities(incidentID string, _ *ListEntitiesOptions) *Pager[Entity] {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
+		return errPager[Entity](err)
 	}
-	var out IncidentEntities
-	err := c.call(ctx, &request{op: "Client.ListEntities", method: http.MethodPost, path: c.path("incidents", incidentID, "entities")}, &out)
-	return out, err
+	p := newPager[Entity](c, &request{op: "Client.ListEntities", method: http.MethodPost, path: c.path("incidents", incidentID, "entities")})
+	rest.SetMember(p, "entities")
+	return p
+}
+
+// EntityCounts counts entities by kind, in order of first appearance: the "metaData" the
+// service sends with an incident's entities. Entities without a kind are not counted.
+func EntityCounts(entities []Entity) []EntityKindCount {
+	var out []EntityKindCount
+	index := map[EntityKind]int{}
+	for _, e := range entities {
+		k := e.Kind()
+		if k == "" {
+			continue
+		}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, EntityKindCount{Kind: k})
+		}
+		out[i].Count++
+	}
+	return out
 }

@@ -53,8 +53,8 @@ func BenchmarkListEntitiesHeap(b *testing.B) {
 		_, _ = w.Write(body)
 	})
 	ctx := context.Background()
-	if res, err := c.ListEntities(ctx, "inc", nil); err != nil || len(res.Entities) != n { // warm up the connection
-		b.Fatal(err, len(res.Entities))
+	if res, err := c.ListEntities("inc", nil).Collect(ctx, 0); err != nil || len(res) != n { // warm up the connection
+		b.Fatal(err, len(res))
 	}
 	var peak, kept uint64
 	b.SetBytes(int64(len(body)))
@@ -64,11 +64,11 @@ func BenchmarkListEntitiesHeap(b *testing.B) {
 		b.StopTimer()
 		h := sampleHeap()
 		b.StartTimer()
-		res, err := c.ListEntities(ctx, "inc", nil)
+		res, err := c.ListEntities("inc", nil).Collect(ctx, 0)
 		b.StopTimer()
 		peak = max(peak, h.Stop())
-		if err != nil || len(res.Entities) != n {
-			b.Fatal(err, len(res.Entities))
+		if err != nil || len(res) != n {
+			b.Fatal(err, len(res))
 		}
 		kept = max(kept, liveHeap()-h.base)
 		runtime.KeepAlive(res)
@@ -89,9 +89,10 @@ func BenchmarkDeeplyNestedEntities(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var res sentinel.IncidentEntities
-		if err := sentinel.UnmarshalJSON(body, &res); err != nil || len(res.Entities) != 1 || res.Entities[0].DecodeError() != nil {
-			b.Fatal(err, res.Entities)
+		var resp sentinel.IncidentEntities
+		if err := sentinel.UnmarshalJSON(body, &resp); err != nil || len(resp.Entities) != 1 || resp.Entities[0].DecodeError() != nil {
+			res := resp.Entities
+			b.Fatal(err, res)
 		}
 	}
 }

@@ -26,13 +26,13 @@ const entitiesPrefix = wsPath + "/Entities/"
 func eid(name string) string { return entitiesPrefix + name }
 
 // loadEntities decodes testdata/entities/list.json.
-func loadEntities(t testing.TB) (sentinel.IncidentEntities, []byte) {
+func loadEntities(t testing.TB) ([]sentinel.Entity, []byte) {
 	t.Helper()
 	data, err := os.ReadFile("testdata/entities/list.json")
 	require.NoError(t, err)
 	var res sentinel.IncidentEntities
 	require.NoError(t, sentinel.UnmarshalJSON(data, &res))
-	return res, data
+	return res.Entities, data
 }
 
 // propertiesOf returns the properties struct of the typed entity e (its embedded
@@ -74,7 +74,7 @@ func utc(s string) time.Time {
 // TestEntityKinds checks every kind's decoded values against the fixture.
 func TestEntityKinds(t *testing.T) {
 	res, _ := loadEntities(t)
-	require.Len(t, res.Entities, 29, "nothing is dropped")
+	require.Len(t, res, 29, "nothing is dropped")
 
 	const sub = "00000000-1111-2222-3333-444444444444"
 	tests := []struct {
@@ -207,7 +207,7 @@ func TestEntityKinds(t *testing.T) {
 				{"type": "AzureResource", "azureResourceId": "/subscriptions/" + sub + "/resourceGroups/fin-rg/providers/Microsoft.Compute/virtualMachines/WS-FIN-0142"},
 			},
 		}},
-		{26, "be28e325-1f36-41a1-820e-eba7b527b99c", sentinel.HuntingBookmarkProperties{EntityCommonProperties: friendly("PowerShell download cradle on WS-FIN-0142"),
+		{26, "be28e325-1f36-41a1-820e-eba7b527b99c", sentinel.BookmarkEntityProperties{EntityCommonProperties: friendly("PowerShell download cradle on WS-FIN-0142"),
 			DisplayName: "PowerShell download cradle on WS-FIN-0142",
 			Query:       "DeviceProcessEvents\n| where DeviceName =~ \"WS-FIN-0142\" and FileName =~ \"powershell.exe\"\n| where ProcessCommandLine has \"-enc\"",
 			QueryResult: `{"TimeGenerated":"2026-05-13T10:02:11.234Z","DeviceName":"WS-FIN-0142","AccountName":"alice.jones","ProcessCommandLine":"powershell.exe -nop -w hidden -enc SQBFAFgA"}`,
@@ -220,7 +220,7 @@ func TestEntityKinds(t *testing.T) {
 	}
 	seen := map[sentinel.EntityKind]bool{}
 	for _, tt := range tests {
-		e := res.Entities[tt.index]
+		e := res[tt.index]
 		t.Run(fmt.Sprintf("%d-%s", tt.index, e.Kind()), func(t *testing.T) {
 			assert.Equal(t, reflect.TypeOf(tt.want).Name(), reflect.TypeOf(e).Elem().Name()+"Properties", "typed struct")
 			assert.Equal(t, tt.want, propertiesOf(e))
@@ -242,7 +242,7 @@ func TestEntityKinds(t *testing.T) {
 		"MailMessage", 1, "Mailbox", 1, "MailCluster", 1, "SubmissionMail", 1, "CloudApplication", 1,
 		"AzureResource", 1, "DnsResolution", 1, "RegistryKey", 1, "RegistryValue", 1, "SecurityGroup", 1,
 		"IoTDevice", 1, "Malware", 1, "SecurityAlert", 1, "Bookmark", 1, "Nic", 1,
-	), res.Counts)
+	), sentinel.EntityCounts(res))
 }
 
 // envelopeOf returns the exported fields of e's envelope.
@@ -253,29 +253,29 @@ func envelopeOf(e sentinel.Entity) sentinel.Resource {
 
 func TestEntityHelpers(t *testing.T) {
 	res, _ := loadEntities(t)
-	accounts := sentinel.EntitiesOf[*sentinel.AccountEntity](res.Entities)
+	accounts := sentinel.EntitiesOf[*sentinel.AccountEntity](res)
 	require.Len(t, accounts, 2)
 	assert.Equal(t, "alice.jones@contoso.com", accounts[0].UPN())
 	assert.Equal(t, `CONTOSO\alice.jones`, accounts[0].DomainAccount())
 	assert.Equal(t, "", accounts[1].UPN())
 
-	host := sentinel.EntitiesOf[*sentinel.HostEntity](res.Entities)[0]
+	host := sentinel.EntitiesOf[*sentinel.HostEntity](res)[0]
 	assert.Equal(t, "WS-FIN-0142.contoso.com", host.FQDN())
-	assert.Same(t, host, res.ByID(accounts[1].HostEntityID), "references resolve by ID")
-	assert.Same(t, host, res.ByID(strings.ToUpper(host.Name)), "and by name, case-insensitively")
-	assert.Nil(t, res.ByID("no-such-entity"))
-	assert.Nil(t, res.ByID(""))
+	assert.Same(t, host, sentinel.EntityByID(res, accounts[1].HostEntityID), "references resolve by ID")
+	assert.Same(t, host, sentinel.EntityByID(res, strings.ToUpper(host.Name)), "and by name, case-insensitively")
+	assert.Nil(t, sentinel.EntityByID(res, "no-such-entity"))
+	assert.Nil(t, sentinel.EntityByID(res, ""))
 
-	files := sentinel.EntitiesOf[*sentinel.FileEntity](res.Entities)
+	files := sentinel.EntitiesOf[*sentinel.FileEntity](res)
 	assert.Equal(t, `C:\Users\alice.jones\AppData\Local\Temp\invoice_2026.exe`, files[0].Path())
 	assert.Equal(t, "/var/tmp/x.sh", (&sentinel.FileEntityProperties{Directory: "/var/tmp/", FileName: "x.sh"}).Path())
 
-	ip := sentinel.EntitiesOf[*sentinel.IPEntity](res.Entities)[0]
+	ip := sentinel.EntitiesOf[*sentinel.IPEntity](res)[0]
 	addr, err := ip.Addr()
 	require.NoError(t, err)
 	assert.True(t, addr.Is4())
 
-	urls := sentinel.EntitiesOf[*sentinel.URLEntity](res.Entities)
+	urls := sentinel.EntitiesOf[*sentinel.URLEntity](res)
 	require.Len(t, urls, 3)
 	u, err := urls[0].Parse()
 	require.NoError(t, err)
@@ -283,17 +283,17 @@ func TestEntityHelpers(t *testing.T) {
 	_, err = urls[1].Parse()
 	assert.Error(t, err, "a defanged URL is kept, but it does not parse")
 
-	key := sentinel.EntitiesOf[*sentinel.RegistryKeyEntity](res.Entities)[0]
+	key := sentinel.EntitiesOf[*sentinel.RegistryKeyEntity](res)[0]
 	assert.Equal(t, `HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run`, key.Path())
-	mail := sentinel.EntitiesOf[*sentinel.MailMessageEntity](res.Entities)[0]
+	mail := sentinel.EntitiesOf[*sentinel.MailMessageEntity](res)[0]
 	assert.Equal(t, "billing@contoso-invoices.com", mail.Sender())
 
 	// The common properties of any entity, an unknown kind's included.
-	for i, e := range res.Entities {
+	for i, e := range res {
 		assert.NotEmpty(t, sentinel.CommonPropertiesOf(e).FriendlyName, "entity %d", i)
 	}
 	assert.Equal(t, map[string]any{"Sources": `["SecurityAlert"]`}, sentinel.CommonPropertiesOf(accounts[0]).AdditionalData)
-	assert.Equal(t, "00-15-5D-01-02-03", sentinel.CommonPropertiesOf(res.Entities[27]).FriendlyName)
+	assert.Equal(t, "00-15-5D-01-02-03", sentinel.CommonPropertiesOf(res[27]).FriendlyName)
 	assert.Zero(t, sentinel.CommonPropertiesOf(nil))
 }
 
@@ -306,8 +306,8 @@ func TestEntityUnknownAndMalformed(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &wire))
 
 	t.Run("unknown kind", func(t *testing.T) {
-		u, ok := res.Entities[27].(*sentinel.UnknownEntity)
-		require.True(t, ok, "%T", res.Entities[27])
+		u, ok := res[27].(*sentinel.UnknownEntity)
+		require.True(t, ok, "%T", res[27])
 		assert.Equal(t, sentinel.EntityKind("Nic"), u.Kind())
 		assert.Equal(t, "4601e4e9-2389-4b39-873d-e101ff2f9154", u.Name)
 		assert.Equal(t, eid("4601e4e9-2389-4b39-873d-e101ff2f9154"), u.ID)
@@ -327,8 +327,8 @@ func TestEntityUnknownAndMalformed(t *testing.T) {
 	})
 
 	t.Run("url that is an object", func(t *testing.T) {
-		u, ok := res.Entities[28].(*sentinel.URLEntity)
-		require.True(t, ok, "%T", res.Entities[28])
+		u, ok := res[28].(*sentinel.URLEntity)
+		require.True(t, ok, "%T", res[28])
 		assert.Equal(t, "", u.URL)
 		assert.Equal(t, "https://cdn.contoso-invoices.com/i.php", u.FriendlyName, "the other properties are decoded")
 		require.Error(t, u.DecodeError())
@@ -337,7 +337,7 @@ func TestEntityUnknownAndMalformed(t *testing.T) {
 	})
 
 	t.Run("time in an odd format", func(t *testing.T) {
-		p := res.Entities[11].(*sentinel.ProcessEntity)
+		p := res[11].(*sentinel.ProcessEntity)
 		assert.True(t, p.CreationTime.IsZero())
 		assert.Equal(t, "2210", p.ProcessID)
 		require.Error(t, p.DecodeError())
@@ -346,8 +346,8 @@ func TestEntityUnknownAndMalformed(t *testing.T) {
 	})
 
 	t.Run("every entity encodes to its JSON", func(t *testing.T) {
-		require.Len(t, res.Entities, len(wire.Entities))
-		for i, e := range res.Entities {
+		require.Len(t, res, len(wire.Entities))
+		for i, e := range res {
 			assert.Empty(t, diffJSON("", parseTree(t, wire.Entities[i]), parseTree(t, marshal(t, e))), "entity %d", i)
 		}
 	})
@@ -375,10 +375,10 @@ func TestEntityOddPayloads(t *testing.T) {
 	}
 	require.True(t, env.srv.Data().SetIncidentEntities(inc, []byte("["+strings.Join(items, ",")+"]")))
 
-	res, err := env.client.ListEntities(context.Background(), inc, nil)
+	res, err := env.client.ListEntities(inc, nil).Collect(context.Background(), 0)
 	require.NoError(t, err)
-	require.Len(t, res.Entities, len(items), "nothing is dropped")
-	for i, e := range res.Entities {
+	require.Len(t, res, len(items), "nothing is dropped")
+	for i, e := range res {
 		require.NotNil(t, e, "item %d", i)
 		if e.DecodeError() != nil {
 			assert.Equal(t, items[i], string(marshal(t, e)), "item %d encodes to its JSON as received", i)
@@ -387,63 +387,63 @@ func TestEntityOddPayloads(t *testing.T) {
 		}
 	}
 
-	a := res.Entities[0].(*sentinel.AccountEntity)
+	a := res[0].(*sentinel.AccountEntity)
 	assert.Equal(t, "bob", a.AccountName)
 	assert.Equal(t, "S-1-5-18", a.SID)
 	assert.False(t, a.IsDomainJoined)
 	assert.ErrorContains(t, a.DecodeError(), "isDomainJoined")
 
-	ip := res.Entities[1].(*sentinel.IPEntity)
+	ip := res[1].(*sentinel.IPEntity)
 	assert.Equal(t, "10.0.0.1", ip.Address)
 	assert.ErrorContains(t, ip.DecodeError(), "asn")
 
-	app := res.Entities[2].(*sentinel.CloudApplicationEntity)
+	app := res[2].(*sentinel.CloudApplicationEntity)
 	assert.Equal(t, "Office 365", app.AppName)
 	assert.Zero(t, app.AppID)
 	assert.Error(t, app.DecodeError())
 
 	for _, i := range []int{3, 4} {
-		h := res.Entities[i].(*sentinel.HostEntity)
+		h := res[i].(*sentinel.HostEntity)
 		assert.NoError(t, h.DecodeError())
 		assert.Equal(t, fmt.Sprintf("x%d", i+1), h.Name)
 	}
 
-	u := res.Entities[5].(*sentinel.URLEntity)
+	u := res[5].(*sentinel.URLEntity)
 	assert.ErrorContains(t, u.DecodeError(), "properties")
 
-	noKind := res.Entities[6].(*sentinel.UnknownEntity)
+	noKind := res[6].(*sentinel.UnknownEntity)
 	assert.Equal(t, sentinel.EntityKind(""), noKind.Kind())
 	assert.Equal(t, "no kind", sentinel.CommonPropertiesOf(noKind).FriendlyName)
 	assert.ErrorContains(t, noKind.DecodeError(), "kind")
 
-	badKind := res.Entities[7].(*sentinel.UnknownEntity)
+	badKind := res[7].(*sentinel.UnknownEntity)
 	assert.Equal(t, "x8", badKind.Name)
 	assert.ErrorContains(t, badKind.DecodeError(), "kind")
 
-	p := res.Entities[8].(*sentinel.ProcessEntity)
+	p := res[8].(*sentinel.ProcessEntity)
 	assert.Equal(t, "cmd.exe", p.CommandLine)
 	assert.Equal(t, time.Date(2026, 5, 13, 10, 2, 11, 0, time.UTC), p.CreationTime, "a space instead of T is accepted")
 	assert.Equal(t, "", p.ProcessID)
 	assert.ErrorContains(t, p.DecodeError(), "processId")
 
 	for _, i := range []int{9, 10} {
-		x := res.Entities[i].(*sentinel.UnknownEntity)
+		x := res[i].(*sentinel.UnknownEntity)
 		assert.ErrorContains(t, x.DecodeError(), "must be a JSON object")
 		assert.Equal(t, items[i], string(x.Raw))
 	}
 
-	h := res.Entities[11].(*sentinel.FileHashEntity)
+	h := res[11].(*sentinel.FileHashEntity)
 	assert.Equal(t, "CD", h.HashValue, "duplicate names: the last wins")
 
-	c := res.Entities[12].(*sentinel.AccountEntity)
+	c := res[12].(*sentinel.AccountEntity)
 	assert.Equal(t, "carol", c.AccountName)
 	assert.ErrorContains(t, c.DecodeError(), "additionalData")
 
-	assert.Equal(t, counts("Account", 2, "Ip", 1, "CloudApplication", 1, "Host", 2, "Url", 1, "Process", 1, "FileHash", 1), res.Counts)
+	assert.Equal(t, counts("Account", 2, "Ip", 1, "CloudApplication", 1, "Host", 2, "Url", 1, "Process", 1, "FileHash", 1), sentinel.EntityCounts(res))
 
 	t.Run("broken JSON fails the response", func(t *testing.T) {
 		env.srv.Data().SetIncidentEntities(inc, []byte(`[{"kind":"Account","properties":{"accountName":"x"}`))
-		_, err := env.client.ListEntities(context.Background(), inc, nil)
+		_, err := env.client.ListEntities(inc, nil).Collect(context.Background(), 0)
 		var de *sentinel.DecodeError
 		assert.ErrorAs(t, err, &de)
 	})
@@ -455,18 +455,18 @@ func TestListEntities(t *testing.T) {
 	require.True(t, env.srv.Data().SeedIncidentDetails(inc))
 	ctx := context.Background()
 
-	res, err := env.client.ListEntities(ctx, inc, nil)
+	res, err := env.client.ListEntities(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/entities", reqs[0].Path)
-	assert.Equal(t, "api-version=2023-02-01", reqs[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, reqs[0].RawQuery)
 	assert.Empty(t, reqs[0].Body)
 
-	require.Len(t, res.Entities, 29)
+	require.Len(t, res, 29)
 	kinds := map[sentinel.EntityKind]int{}
-	for _, e := range res.Entities {
+	for _, e := range res {
 		kinds[e.Kind()]++
 		assert.True(t, strings.HasPrefix(e.Envelope().ID, wsPath+"/Entities/"), e.Envelope().ID)
 	}
@@ -475,7 +475,7 @@ func TestListEntities(t *testing.T) {
 	}
 	assert.Equal(t, 1, kinds["Nic"])
 	total := 0
-	for _, c := range res.Counts {
+	for _, c := range sentinel.EntityCounts(res) {
 		total += c.Count
 		assert.Equal(t, kinds[c.Kind], c.Count, c.Kind)
 	}
@@ -483,22 +483,22 @@ func TestListEntities(t *testing.T) {
 
 	// An incident without entities.
 	other := newIncident(t, env)
-	empty, err := env.client.ListEntities(ctx, other, nil)
+	empty, err := env.client.ListEntities(other, nil).Collect(ctx, 0)
 	require.NoError(t, err)
-	assert.Empty(t, empty.Entities)
+	assert.Empty(t, empty)
 
-	_, err = env.client.ListEntities(ctx, "no-such-incident", nil)
+	_, err = env.client.ListEntities("no-such-incident", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
-	_, err = env.client.ListEntities(ctx, "a/b", nil)
+	_, err = env.client.ListEntities("a/b", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
 
 	// Deleting the incident deletes its entities: a new incident with its ID has none.
 	require.NoError(t, env.client.DeleteIncident(ctx, inc, nil))
 	_, err = env.client.CreateIncident(ctx, sentinel.IncidentProperties{Title: "again", Severity: sentinel.SeverityLow, Status: sentinel.IncidentStatusNew}, &sentinel.CreateIncidentOptions{ID: inc})
 	require.NoError(t, err)
-	again, err := env.client.ListEntities(ctx, inc, nil)
+	again, err := env.client.ListEntities(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
-	assert.Empty(t, again.Entities)
+	assert.Empty(t, again)
 }
 
 // TestListEntitiesErrorInASuccess checks that an ARM error object in a 200 response is the
@@ -518,10 +518,10 @@ func TestListEntitiesErrorInASuccess(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = w.Write([]byte(tt.body))
 			})
-			res, err := c.ListEntities(context.Background(), "inc", nil)
+			res, err := c.ListEntities("inc", nil).Collect(context.Background(), 0)
 			if tt.errCode == "" {
 				require.NoError(t, err)
-				assert.Empty(t, res.Entities)
+				assert.Empty(t, res)
 				return
 			}
 			var re *sentinel.ResponseError
@@ -535,23 +535,24 @@ func TestEntityJSON(t *testing.T) {
 	res, data := loadEntities(t)
 
 	// The whole response round-trips.
-	out := marshal(t, res)
+	out := marshal(t, sentinel.IncidentEntities{Entities: res, Counts: sentinel.EntityCounts(res)})
 	assert.Empty(t, diffJSON("", parseTree(t, data), parseTree(t, out)))
-	var again sentinel.IncidentEntities
-	require.NoError(t, sentinel.UnmarshalJSON(out, &again))
-	require.Len(t, again.Entities, len(res.Entities))
-	for i, e := range res.Entities {
-		assert.Equal(t, string(marshal(t, e)), string(marshal(t, again.Entities[i])), "entity %d", i)
+	var againResp sentinel.IncidentEntities
+	require.NoError(t, sentinel.UnmarshalJSON(out, &againResp))
+	again := againResp.Entities
+	require.Len(t, again, len(res))
+	for i, e := range res {
+		assert.Equal(t, string(marshal(t, e)), string(marshal(t, again[i])), "entity %d", i)
 		if _, unknown := e.(*sentinel.UnknownEntity); !unknown && e.DecodeError() == nil {
-			assert.Equal(t, e, again.Entities[i], "entity %d", i)
+			assert.Equal(t, e, again[i], "entity %d", i)
 		}
 	}
 
 	// One entity.
-	raw := marshal(t, res.Entities[2])
+	raw := marshal(t, res[2])
 	e, err := sentinel.UnmarshalEntity(raw)
 	require.NoError(t, err)
-	assert.Equal(t, res.Entities[2], e)
+	assert.Equal(t, res[2], e)
 	var h sentinel.HostEntity
 	require.NoError(t, sentinel.UnmarshalJSON(raw, &h), "a typed entity decodes into its struct")
 	assert.Equal(t, "WS-FIN-0142", h.HostName)
@@ -561,7 +562,7 @@ func TestEntityJSON(t *testing.T) {
 	assert.Error(t, err)
 
 	var u sentinel.UnknownEntity
-	require.NoError(t, sentinel.UnmarshalJSON(marshal(t, res.Entities[27]), &u))
+	require.NoError(t, sentinel.UnmarshalJSON(marshal(t, res[27]), &u))
 	assert.Equal(t, sentinel.EntityKind("Nic"), u.Kind())
 
 	// An entity built in Go is written in the wire form, with its kind.
@@ -579,7 +580,7 @@ func TestEntityJSON(t *testing.T) {
 // one that did writes JSON that decodes to the same entity.
 func FuzzUnmarshalEntity(f *testing.F) {
 	res, _ := loadEntities(f)
-	for _, e := range res.Entities {
+	for _, e := range res {
 		f.Add(marshal(f, e))
 	}
 	for _, s := range []string{
@@ -688,11 +689,11 @@ func ExampleClient_ListEntities() {
 	id := srv.CreateIncident(map[string]any{"title": "Multi-stage attack on WS-FIN-0142", "severity": "High", "status": "New"})
 	srv.Data().SeedIncidentDetails(id)
 
-	res, err := client.ListEntities(context.Background(), id, nil)
+	res, err := client.ListEntities(id, nil).Collect(context.Background(), 0)
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, e := range res.Entities {
+	for _, e := range res {
 		switch e := e.(type) {
 		case *sentinel.AccountEntity:
 			fmt.Println("account", cmp.Or(e.UPN(), e.DomainAccount()))

@@ -75,10 +75,10 @@ func ExampleClient_CloseIncident() {
 	ctx := context.Background()
 
 	// A reason that does not belong to the classification is rejected before sending.
-	_, err := client.CloseIncident(ctx, id, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonInaccurateData, "", nil)
+	_, err := client.CloseIncident(ctx, id, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonInaccurateData, &sentinel.CloseIncidentOptions{Comment: ""})
 	fmt.Println(errors.Is(err, sentinel.ErrInvalidArgument))
 
-	inc, err := client.CloseIncident(ctx, id, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity, "Account disabled", nil)
+	inc, err := client.CloseIncident(ctx, id, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity, &sentinel.CloseIncidentOptions{Comment: "Account disabled"})
 	if err != nil {
 		log.Fatal(err)
 	}

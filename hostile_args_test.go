@@ -2,9 +2,9 @@ package sentinel_test
 
 // Hostile-server suite, part 9: hostile arguments (scenario 5) to the methods added since the
 // first part: the IDs of comments, tasks, relations, watchlists and their items, alert rules
-// and their actions and templates, bookmarks, data connectors and indicators, and the
-// incident IDs of the incident's sub-resources; and KQL text with quotes, backslashes,
-// newlines and unicode.
+// and their actions and templates, bookmarks, data connectors, indicators and automation
+// rules, the targets of playbook runs, and the incident IDs of the incident's sub-resources;
+// and KQL text with quotes, backslashes, newlines and unicode.
 
 import (
 	"context"
@@ -57,6 +57,10 @@ func childOps() map[string]childOp {
 	watchlist := vipWatchlist()
 	watchlist.RawContent = ""
 	ti := "/threatIntelligence/main/indicators/{id}"
+	automation, err := sentinel.NewAutomationRule("Triage", 1).Then(sentinel.ChangeSeverity(sentinel.SeverityHigh)).Build()
+	if err != nil {
+		panic(err)
+	}
 	return map[string]childOp{
 		// Comments.
 		"ListComments": {arg: "incidentID", method: http.MethodGet, path: "/incidents/{id}/comments",
@@ -74,9 +78,9 @@ func childOps() map[string]childOp {
 				_, err := c.GetComment(ctx, id, "c-1", nil)
 				return err
 			}},
-		"AddComment": {arg: "AddCommentOptions.ID", method: http.MethodPut, path: "/incidents/" + inc + "/comments/{id}", optionalEmpty: true,
+		"AddComment": {arg: "CreateCommentOptions.ID", method: http.MethodPut, path: "/incidents/" + inc + "/comments/{id}", optionalEmpty: true,
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.AddComment(ctx, inc, "Escalated to tier 2", &sentinel.AddCommentOptions{ID: id})
+				_, err := c.CreateComment(ctx, inc, "Escalated to tier 2", &sentinel.CreateCommentOptions{ID: id})
 				return err
 			},
 			get: func(ctx context.Context, c *sentinel.Client, id string) (string, error) {
@@ -85,7 +89,7 @@ func childOps() map[string]childOp {
 			}},
 		"AddComment incident": {arg: "incidentID", method: http.MethodPut, path: "/incidents/{id}/comments/c-1",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.AddComment(ctx, id, "Escalated", &sentinel.AddCommentOptions{ID: "c-1"})
+				_, err := c.CreateComment(ctx, id, "Escalated", &sentinel.CreateCommentOptions{ID: "c-1"})
 				return err
 			}},
 		"DeleteComment": {arg: "commentID", method: http.MethodDelete, path: "/incidents/" + inc + "/comments/{id}",
@@ -162,22 +166,22 @@ func childOps() map[string]childOp {
 		// The incident's read-only parts.
 		"ListEntities": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/entities",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListEntities(ctx, id, nil)
+				_, err := c.ListEntities(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"ListEnrichedEntities": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/entities",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListEnrichedEntities(ctx, id, nil)
+				_, err := c.GetEnrichedEntities(ctx, id, nil)
 				return err
 			}},
 		"ListAlerts": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/alerts",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListAlerts(ctx, id, nil)
+				_, err := c.ListAlerts(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"ListIncidentBookmarks": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/bookmarks",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
-				_, err := c.ListIncidentBookmarks(ctx, id, nil)
+				_, err := c.ListIncidentBookmarks(id, nil).Collect(ctx, 0)
 				return err
 			}},
 		"GetIncidentDetails": {arg: "id", path: "/incidents/{id}",
@@ -304,6 +308,38 @@ func childOps() map[string]childOp {
 			}},
 		"DeleteBookmark": {arg: "bookmarkID", method: http.MethodDelete, path: "/bookmarks/{id}",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error { return c.DeleteBookmark(ctx, id, nil) }},
+
+		// Automation rules and playbook runs.
+		"GetAutomationRule": {arg: "ruleID", method: http.MethodGet, path: "/automationRules/{id}",
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				_, err := c.GetAutomationRule(ctx, id, nil)
+				return err
+			}},
+		"CreateOrUpdateAutomationRule": {arg: "ruleID", method: http.MethodPut, path: "/automationRules/{id}",
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				_, err := c.CreateOrUpdateAutomationRule(ctx, id, automation, nil)
+				return err
+			},
+			get: func(ctx context.Context, c *sentinel.Client, id string) (string, error) {
+				r, err := c.GetAutomationRule(ctx, id, nil)
+				return r.Name, err
+			}},
+		"DeleteAutomationRule": {arg: "ruleID", method: http.MethodDelete, path: "/automationRules/{id}",
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				return c.DeleteAutomationRule(ctx, id, nil)
+			}},
+		"RunIncidentPlaybook": {arg: "incidentID", method: http.MethodPost, path: "/incidents/{id}/runPlaybook",
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				return c.RunIncidentPlaybook(ctx, id, app, nil)
+			}},
+		"RunEntityPlaybook": {arg: "entityID", method: http.MethodPost, path: "/entities/{id}/runPlaybook",
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				return c.RunEntityPlaybook(ctx, id, app, nil)
+			}},
+		"RunEntityPlaybook incident": {arg: "RunEntityPlaybookOptions.IncidentID", method: http.MethodPost, path: "/entities/e-1/runPlaybook", optionalEmpty: true,
+			run: func(ctx context.Context, c *sentinel.Client, id string) error {
+				return c.RunEntityPlaybook(ctx, "e-1", app, &sentinel.RunEntityPlaybookOptions{IncidentID: id})
+			}},
 		"GetDataConnector": {arg: "connectorID", method: http.MethodGet, path: "/dataConnectors/{id}",
 			run: func(ctx context.Context, c *sentinel.Client, id string) error {
 				_, err := c.GetDataConnector(ctx, id, nil)

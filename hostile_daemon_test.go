@@ -62,7 +62,8 @@ func TestHostileSixtyFourGoroutines(t *testing.T) {
 	ctx := context.Background()
 	// A writer can lose the race on the shared incident only to another writer's success, and
 	// each writer succeeds once, so 64 attempts always suffice.
-	opts := &sentinel.UpdateIncidentOptions{MaxAttempts: workers}
+	labelOpts := &sentinel.AddIncidentLabelsOptions{MaxAttempts: workers}
+	severityOpts := &sentinel.SetIncidentSeverityOptions{MaxAttempts: workers}
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -90,14 +91,14 @@ func TestHostileSixtyFourGoroutines(t *testing.T) {
 							return fmt.Errorf("listed %d incidents", len(items))
 						}
 					case 2:
-						if _, err := env.client.AddIncidentLabels(ctx, mine, []string{fmt.Sprintf("own-%02d", i)}, opts); err != nil {
+						if _, err := env.client.AddIncidentLabels(ctx, mine, []string{fmt.Sprintf("own-%02d", i)}, labelOpts); err != nil {
 							return err
 						}
-						if _, err := env.client.SetIncidentSeverity(ctx, mine, sentinel.SeverityInformational, opts); err != nil {
+						if _, err := env.client.SetIncidentSeverity(ctx, mine, sentinel.SeverityInformational, severityOpts); err != nil {
 							return err
 						}
 					case 3:
-						if _, err := env.client.AddIncidentLabels(ctx, shared, []string{fmt.Sprintf("w%02d", i)}, opts); err != nil {
+						if _, err := env.client.AddIncidentLabels(ctx, shared, []string{fmt.Sprintf("w%02d", i)}, labelOpts); err != nil {
 							return err
 						}
 					}

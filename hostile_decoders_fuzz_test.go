@@ -73,8 +73,8 @@ func FuzzDecodeAlerts(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		tr.set(200, jsonHeader, body)
-		alerts, err := c.ListAlerts(ctx, "inc", nil)
-		bookmarks, berr := c.ListIncidentBookmarks(ctx, "inc", nil)
+		alerts, err := c.ListAlerts("inc", nil).Collect(ctx, 0)
+		bookmarks, berr := c.ListIncidentBookmarks("inc", nil).Collect(ctx, 0)
 		assert.Equal(t, err == nil, berr == nil, "both lists decode the same envelope")
 		if err != nil {
 			checkFailure(t, err)
@@ -92,20 +92,20 @@ func FuzzDecodeAlerts(f *testing.F) {
 			require.NoError(t, err)
 			require.True(t, json.Valid(out), "%q", out)
 			outs = append(outs, out)
-			list = append(list, a)
+			list = append(list, &a)
 		}
 		for _, b := range bookmarks {
 			require.NotNil(t, b)
 			_, err := sentinel.MarshalJSON(b)
 			require.NoError(t, err)
-			list = append(list, b)
+			list = append(list, &b)
 		}
 		checkEnriched(t, list)
 
 		// What the alerts encode to decodes to the same alerts.
 		again := append(append([]byte(`{"value":[`), bytes.Join(outs, []byte(","))...), "]}"...)
 		tr.set(200, jsonHeader, again)
-		back, err := c.ListAlerts(ctx, "inc", nil)
+		back, err := c.ListAlerts("inc", nil).Collect(ctx, 0)
 		require.NoError(t, err, "%s", again)
 		require.Len(t, back, len(alerts))
 		for i, a := range back {
@@ -125,32 +125,32 @@ func FuzzDecodeEntityList(f *testing.F) {
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		tr.set(200, jsonHeader, body)
-		res, err := c.ListEntities(ctx, "inc", nil)
+		res, err := c.ListEntities("inc", nil).Collect(ctx, 0)
 		if err != nil {
 			checkFailure(t, err)
-			assert.Empty(t, res.Entities)
+			assert.Empty(t, res)
 			return
 		}
-		for _, e := range res.Entities {
+		for _, e := range res {
 			require.NotNil(t, e)
 			out := marshal(t, e)
 			require.True(t, json.Valid(out), "%q", out)
 			if id := e.Envelope().ID; id != "" {
-				assert.NotNil(t, res.ByID(id))
+				assert.NotNil(t, sentinel.EntityByID(res, id))
 			}
 		}
-		checkEnriched(t, res.Entities)
+		checkEnriched(t, res)
 
-		b := marshal(t, res)
+		b := marshal(t, sentinel.IncidentEntities{Entities: res})
 		tr.set(200, jsonHeader, b)
-		again, err := c.ListEntities(ctx, "inc", nil)
+		again, err := c.ListEntities("inc", nil).Collect(ctx, 0)
 		require.NoError(t, err, "%s", b)
-		require.Len(t, again.Entities, len(res.Entities))
-		for i := range res.Entities {
-			assert.Equal(t, string(marshal(t, res.Entities[i])), string(marshal(t, again.Entities[i])), "entity %d", i)
-			assert.Equal(t, res.Entities[i].Kind(), again.Entities[i].Kind())
+		require.Len(t, again, len(res))
+		for i := range res {
+			assert.Equal(t, string(marshal(t, res[i])), string(marshal(t, again[i])), "entity %d", i)
+			assert.Equal(t, res[i].Kind(), again[i].Kind())
 		}
-		assert.Equal(t, len(res.Counts), len(again.Counts))
+		assert.Equal(t, len(sentinel.EntityCounts(res)), len(sentinel.EntityCounts(again)))
 	})
 }
 
@@ -265,10 +265,14 @@ func TestHostileNoPartialResultWithAnError(t *testing.T) {
 		"GetRelation": {`{"name":"r","properties":{"relatedResourceId":"/subscriptions/x/providers/y"}}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
 			return c.GetRelation(ctx, "i", "r", nil)
 		}},
-		"ListEntities": {`{"entities":[` + alert + `],"metaData":[]}`, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.ListEntities(ctx, "i", nil) }},
-		"ListAlerts":   {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.ListAlerts(ctx, "i", nil) }},
+		"ListEntities": {`{"entities":[` + alert + `],"metaData":[]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
+			return c.ListEntities("i", nil).Collect(ctx, 0)
+		}},
+		"ListAlerts": {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
+			return c.ListAlerts("i", nil).Collect(ctx, 0)
+		}},
 		"ListIncidentBookmarks": {`{"value":[` + alert + `]}`, func(ctx context.Context, c *sentinel.Client) (any, error) {
-			return c.ListIncidentBookmarks(ctx, "i", nil)
+			return c.ListIncidentBookmarks("i", nil).Collect(ctx, 0)
 		}},
 		"GetWatchlist": {`{"name":"w","properties":{"displayName":"d"}}`, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.GetWatchlist(ctx, "w", nil) }},
 		"GetAlertRule": {rule, func(ctx context.Context, c *sentinel.Client) (any, error) { return c.GetAlertRule(ctx, "r", nil) }},

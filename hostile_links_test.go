@@ -66,7 +66,7 @@ func TestHostileLinksInPayloadsAreNeverFollowed(t *testing.T) {
 	require.True(t, env.srv.Data().SetIncidentEntities(inc, []byte("["+strings.Join(entities, ",")+"]")))
 	require.True(t, env.srv.Data().SetIncidentAlerts(inc, []byte("["+alert+"]")))
 	require.True(t, env.srv.Data().SetIncidentBookmarks(inc, []byte("["+entities[13]+"]")))
-	_, err := env.client.AddComment(ctx, inc, `See <a href="`+link+`">the report</a> <img src="`+plain+`">`, &sentinel.AddCommentOptions{ID: "c-1"})
+	_, err := env.client.CreateComment(ctx, inc, `See <a href="`+link+`">the report</a> <img src="`+plain+`">`, &sentinel.CreateCommentOptions{ID: "c-1"})
 	require.NoError(t, err)
 	env.srv.ResetRequests()
 	before := len(wl.requests())
@@ -79,16 +79,16 @@ func TestHostileLinksInPayloadsAreNeverFollowed(t *testing.T) {
 	listed, err := env.client.ListIncidents(nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, listed, 1)
-	ents, err := env.client.ListEntities(ctx, inc, nil)
+	ents, err := env.client.ListEntities(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ents.Entities, len(entities))
-	enriched, err := env.client.ListEnrichedEntities(ctx, inc, nil)
+	require.Len(t, ents, len(entities))
+	enriched, err := env.client.GetEnrichedEntities(ctx, inc, nil)
 	require.NoError(t, err)
-	alerts, err := env.client.ListAlerts(ctx, inc, nil)
+	alerts, err := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, alerts, 1)
 	assert.Equal(t, link, alerts[0].AlertLink)
-	bookmarks, err := env.client.ListIncidentBookmarks(ctx, inc, nil)
+	bookmarks, err := env.client.ListIncidentBookmarks(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, bookmarks, 1)
 	comments, err := env.client.ListComments(inc, nil).Collect(ctx, 0)
@@ -99,21 +99,21 @@ func TestHostileLinksInPayloadsAreNeverFollowed(t *testing.T) {
 	assert.Len(t, details.Enriched, len(enriched))
 
 	// What callers do with them next: parse, enrich, re-encode, decode again.
-	for _, u := range sentinel.EntitiesOf[*sentinel.URLEntity](ents.Entities) {
+	for _, u := range sentinel.EntitiesOf[*sentinel.URLEntity](ents) {
 		parsed, err := u.Parse()
 		if u.Name == "url" {
 			require.NoError(t, err)
 			assert.Equal(t, strings.TrimPrefix(attTLS.URL, "https://"), parsed.Host)
 		}
 	}
-	for _, e := range ents.Entities {
+	for _, e := range ents {
 		b, err := sentinel.MarshalJSON(e)
 		require.NoError(t, err)
 		again, err := sentinel.UnmarshalEntity(b)
 		require.NoError(t, err)
 		assert.Equal(t, e, again)
 	}
-	enrichedAgain := sentinel.EnrichEntities(append(append([]sentinel.Entity{}, ents.Entities...), alerts[0], bookmarks[0]))
+	enrichedAgain := sentinel.EnrichEntities(append(append([]sentinel.Entity{}, ents...), &alerts[0], &bookmarks[0]))
 	urls := map[string]bool{}
 	for _, e := range append(enriched, enrichedAgain...) {
 		if e.Kind == sentinel.EntityKindURL {

@@ -128,11 +128,11 @@ func TestHostileDeeplyNestedDynamicValues(t *testing.T) {
 			kql := "Deep | where N == " + strconv.Itoa(i)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			start := time.Now()
+			// The context bounds a hang; how long the decode takes is BenchmarkQueryDecode's
+			// business, not a test's (a loaded CI machine varies tenfold).
 			res, err := env.client.Query(ctx, kql, nil)
 			raws, _, rawErr := sentinel.QueryInto[rawRow](ctx, env.client, kql, nil)
 			trees, _, treeErr := sentinel.QueryInto[treeRow](ctx, env.client, kql, nil)
-			assert.Less(t, time.Since(start), 10*time.Second)
 			if tt.rejected {
 				for _, err := range []error{err, rawErr, treeErr} {
 					assertDepthError(t, err)
@@ -247,8 +247,8 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 
 			// Their time is no test's business (it depends on the machine's load); see
 			// BenchmarkDeeplyNestedEntities.
-			ents, entErr := env.client.ListEntities(ctx, inc, nil)
-			alerts, alertErr := env.client.ListAlerts(ctx, inc, nil)
+			ents, entErr := env.client.ListEntities(inc, nil).Collect(ctx, 0)
+			alerts, alertErr := env.client.ListAlerts(inc, nil).Collect(ctx, 0)
 			details, detailsErr := env.client.GetIncidentDetails(ctx, inc, nil)
 			_, unmarshalErr := sentinel.UnmarshalEntity([]byte(account(tt.deep)))
 			if tt.rejected {
@@ -270,8 +270,8 @@ func TestHostileDeeplyNestedEntityData(t *testing.T) {
 			require.NoError(t, detailsErr)
 			require.NoError(t, unmarshalErr)
 
-			require.Len(t, ents.Entities, 3)
-			acc := ents.Entities[1].(*sentinel.AccountEntity)
+			require.Len(t, ents, 3)
+			acc := ents[1].(*sentinel.AccountEntity)
 			assert.NoError(t, acc.DecodeError())
 			assert.Equal(t, "alice@contoso.com", acc.UPN())
 			assert.Equal(t, tt.depth, depthOf(acc.AdditionalData["deep"]))

@@ -30,14 +30,14 @@ func manyEntities(t *testing.T, env *testEnv, n int) []byte {
 	t.Helper()
 	seed := newIncident(t, env)
 	require.True(t, env.srv.Data().SeedIncidentDetails(seed))
-	res, err := env.client.ListEntities(context.Background(), seed, nil)
+	res, err := env.client.ListEntities(seed, nil).Collect(context.Background(), 0)
 	require.NoError(t, err)
-	require.NotEmpty(t, res.Entities)
+	require.NotEmpty(t, res)
 	var b bytes.Buffer
 	b.WriteByte('[')
 	for i := 0; i < n; i++ {
-		e := res.Entities[i%len(res.Entities)]
-		k := i / len(res.Entities)
+		e := res[i%len(res)]
+		k := i / len(res)
 		raw := marshal(t, e)
 		raw = bytes.ReplaceAll(raw, []byte(`"name":"`+e.Envelope().Name+`"`), fmt.Appendf(nil, `"name":"c%d-%s"`, k, e.Envelope().Name))
 		raw = bytes.ReplaceAll(raw, []byte("/Entities/"), fmt.Appendf(nil, "/Entities/c%d-", k))
@@ -66,9 +66,9 @@ func TestHostileTwentyThousandEntities(t *testing.T) {
 	env.srv.ResetRequests()
 
 	// Its time and memory are measured by BenchmarkListEntitiesHeap.
-	res, err := env.client.ListEntities(ctx, inc, nil)
+	res, err := env.client.ListEntities(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, res.Entities, n)
+	require.Len(t, res, n)
 
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 1)
@@ -76,23 +76,23 @@ func TestHostileTwentyThousandEntities(t *testing.T) {
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/entities", reqs[0].Path)
 
 	kinds := map[sentinel.EntityKind]int{}
-	for _, e := range res.Entities {
+	for _, e := range res {
 		kinds[e.Kind()]++
 	}
 	for _, k := range sentinel.PossibleEntityKindValues() {
 		assert.Positive(t, kinds[k], "kind %s", k)
 	}
 	total := 0
-	for _, c := range res.Counts {
+	for _, c := range sentinel.EntityCounts(res) {
 		total += c.Count
 		assert.Equal(t, kinds[c.Kind], c.Count, c.Kind)
 	}
 	assert.Equal(t, n, total)
-	last := res.Entities[n-1]
+	last := res[n-1]
 	assert.Contains(t, last.Envelope().ID, fmt.Sprintf("/Entities/c%d-", (n-1)/29))
 	assert.True(t, bytes.HasSuffix(arr, append(marshal(t, last), ']')), "the last entity writes the JSON it was read from")
 
-	enriched := sentinel.EnrichEntities(res.Entities)
+	enriched := sentinel.EnrichEntities(res)
 	hosts := 0
 	for _, e := range enriched {
 		if e.Kind == sentinel.EntityKindHost {

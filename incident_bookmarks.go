@@ -1,7 +1,6 @@
 package sentinel
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -23,18 +22,18 @@ func (r IncidentRef) IsZero() bool {
 	return r.IncidentID == "" && r.Severity == "" && r.Title == "" && r.RelationName == "" && len(r.Unknown) == 0
 }
 
-// HuntingBookmark is a hunting bookmark as an incident shows it: an item of
+// BookmarkEntity is a hunting bookmark as an incident shows it: an item of
 // ListIncidentBookmarks, and the entity kind "Bookmark". Its fields read flat
-// (b.DisplayName, b.ID); on the wire HuntingBookmarkProperties sit under "properties". Like
+// (b.DisplayName, b.ID); on the wire BookmarkEntityProperties sit under "properties". Like
 // every entity it reports members that did not fit their field in DecodeError.
-type HuntingBookmark struct {
+type BookmarkEntity struct {
 	Resource
-	HuntingBookmarkProperties `json:"properties"`
-	Unknown                   jsontext.Value `json:",embed"`
+	BookmarkEntityProperties `json:"properties"`
+	Unknown                  jsontext.Value `json:",embed"`
 }
 
-// HuntingBookmarkProperties are a hunting bookmark's "properties".
-type HuntingBookmarkProperties struct {
+// BookmarkEntityProperties are a hunting bookmark's "properties".
+type BookmarkEntityProperties struct {
 	EntityCommonProperties
 	DisplayName string `json:"displayName,omitzero"`
 	// Query is the KQL query the bookmark was taken from; QueryResult is the bookmarked row
@@ -62,11 +61,11 @@ type ListIncidentBookmarksOptions struct{}
 // bookmark; see Entity.DecodeError.
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/bookmarks
-func (c *Client) ListIncidentBookmarks(ctx context.Context, incidentID string, _ *ListIncidentBookmarksOptions) ([]*HuntingBookmark, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
-		return nil, err
+func (c *Client) ListIncidentBookmarks(incidentID string, _ *ListIncidentBookmarksOptions) *Pager[BookmarkEntity] {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
+		return errPager[BookmarkEntity](err)
 	}
-	p := newPager[*HuntingBookmark](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})
-	rest.SetDecode(p, decodeEntityOf[HuntingBookmark])
-	return collectAll(ctx, p)
+	p := newPager[BookmarkEntity](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})
+	rest.SetDecode(p, decodeEntityValue[BookmarkEntity])
+	return p
 }

@@ -19,12 +19,12 @@ func TestListIncidentBookmarks(t *testing.T) {
 	assert.Equal(t, 1, additionalCount(t, env, inc, "bookmarksCount"))
 	ctx := context.Background()
 
-	got, err := env.client.ListIncidentBookmarks(ctx, inc, nil)
+	got, err := env.client.ListIncidentBookmarks(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPost, r.Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/bookmarks", r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 
 	require.Len(t, got, 1)
 	b := got[0]
@@ -40,18 +40,18 @@ func TestListIncidentBookmarks(t *testing.T) {
 
 	// Odd bookmarks are kept.
 	require.True(t, env.srv.Data().SetIncidentBookmarks(inc, []byte(`[{"name":"b1","kind":"Bookmark","properties":{"displayName":"x","labels":"not-a-list","created":"yesterday"}}]`)))
-	got, err = env.client.ListIncidentBookmarks(ctx, inc, nil)
+	got, err = env.client.ListIncidentBookmarks(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, "x", got[0].DisplayName)
 	assert.ErrorContains(t, got[0].DecodeError(), "labels")
 	assert.ErrorContains(t, got[0].DecodeError(), "created")
 
-	none, err := env.client.ListIncidentBookmarks(ctx, newIncident(t, env), nil)
+	none, err := env.client.ListIncidentBookmarks(newIncident(t, env), nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	assert.Empty(t, none)
-	_, err = env.client.ListIncidentBookmarks(ctx, "missing", nil)
+	_, err = env.client.ListIncidentBookmarks("missing", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
-	_, err = env.client.ListIncidentBookmarks(ctx, "a/b", nil)
+	_, err = env.client.ListIncidentBookmarks("a/b", nil).Collect(ctx, 0)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
 }

@@ -266,7 +266,7 @@ type GetIncidentOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) GetIncident(ctx context.Context, id string, _ *GetIncidentOptions) (Incident, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return Incident{}, err
 	}
 	var out Incident
@@ -283,7 +283,7 @@ type DeleteIncidentOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) DeleteIncident(ctx context.Context, id string, _ *DeleteIncidentOptions) error {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteIncident", method: http.MethodDelete, path: c.path("incidents", id), ok: okDelete}, nil)
@@ -326,7 +326,7 @@ type CreateOrUpdateIncidentOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) CreateOrUpdateIncident(ctx context.Context, id string, inc Incident, _ *CreateOrUpdateIncidentOptions) (Incident, error) {
-	if err := checkID("id", id); err != nil {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return Incident{}, err
 	}
 	return c.putIncident(ctx, "Client.CreateOrUpdateIncident", id, inc)
@@ -352,23 +352,8 @@ func validateIncident(inc *Incident) error {
 	case inc.Status == "":
 		return argError("Incident.Status", "is required")
 	}
-	if inc.Status == IncidentStatusClosed && inc.Classification == "" {
-		return argError("Incident.Classification", "is required to close an incident")
-	}
-	if inc.ClassificationReason != "" && inc.Classification == "" {
-		return argError("Incident.ClassificationReason", "%q needs a classification", inc.ClassificationReason)
-	}
-	if reasons := ReasonsFor(inc.Classification); reasons != nil {
-		if inc.ClassificationReason == "" && inc.Classification == ClassificationBenignPositive {
-			return argError("Incident.ClassificationReason", "classification %s needs a reason (%s)", inc.Classification, ClassificationReasonSuspiciousButExpected)
-		}
-		// A reason this SDK does not know may be one the service added: only known pairs are
-		// checked, so that an incident read is always accepted back.
-		if slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) && !slices.Contains(reasons, inc.ClassificationReason) {
-			return argError("Incident.ClassificationReason", "%q does not belong to classification %s (use %s)", inc.ClassificationReason, inc.Classification, joinReasons(reasons))
-		}
-	} else if inc.Classification == ClassificationUndetermined && slices.Contains(PossibleClassificationReasonValues(), inc.ClassificationReason) {
-		return argError("Incident.ClassificationReason", "classification Undetermined takes no reason, got %q", inc.ClassificationReason)
+	if err := checkClosing("Incident.", inc.Status, inc.Classification, inc.ClassificationReason); err != nil {
+		return err
 	}
 	if o := inc.Owner; o.ObjectID != "" && !guidRE.MatchString(o.ObjectID) {
 		return argError("Incident.Owner.ObjectID", "%q is not a GUID", o.ObjectID)
@@ -377,6 +362,31 @@ func validateIncident(inc *Incident) error {
 		if strings.TrimSpace(l.Name) == "" {
 			return argError(fmt.Sprintf("Incident.Labels[%d]", i), "a label needs a name")
 		}
+	}
+	return nil
+}
+
+// checkClosing rejects what the service rejects of an incident's closing fields, named below
+// prefix: Closed without a classification, a reason without a classification, BenignPositive
+// without a reason, and a known reason that belongs to another known classification (only
+// known pairs are checked, so that values the service adds are accepted). Automation rules'
+// ModifyProperties actions apply the same fields to incidents and are checked the same way.
+func checkClosing(prefix string, status IncidentStatus, cls Classification, reason ClassificationReason) error {
+	if status == IncidentStatusClosed && cls == "" {
+		return argError(prefix+"Classification", "is required to close an incident")
+	}
+	if reason != "" && cls == "" {
+		return argError(prefix+"ClassificationReason", "%q needs a classification", reason)
+	}
+	if reasons := ReasonsFor(cls); reasons != nil {
+		if reason == "" && cls == ClassificationBenignPositive {
+			return argError(prefix+"ClassificationReason", "classification %s needs a reason (%s)", cls, ClassificationReasonSuspiciousButExpected)
+		}
+		if slices.Contains(PossibleClassificationReasonValues(), reason) && !slices.Contains(reasons, reason) {
+			return argError(prefix+"ClassificationReason", "%q does not belong to classification %s (use %s)", reason, cls, joinReasons(reasons))
+		}
+	} else if cls == ClassificationUndetermined && slices.Contains(PossibleClassificationReasonValues(), reason) {
+		return argError(prefix+"ClassificationReason", "classification Undetermined takes no reason, got %q", reason)
 	}
 	return nil
 }
@@ -458,8 +468,7 @@ func (u *IncidentUpdate) apply(inc *Incident) {
 	}
 }
 
-// UpdateIncidentOptions are the options of UpdateIncident and the convenience verbs built on
-// it.
+// UpdateIncidentOptions are the options of UpdateIncident.
 type UpdateIncidentOptions struct {
 	// MaxAttempts bounds the read-modify-write attempts when the service answers 409 Conflict
 	// because someone else changed the incident in between; 0 means 5.
@@ -468,67 +477,167 @@ type UpdateIncidentOptions struct {
 
 // UpdateIncident changes an incident partially. The API has no PATCH: UpdateIncident reads
 // the incident (GET), applies upd, and writes the whole incident back (PUT) with the etag it
-// read, keeping properties this SDK does not model. When the service answers 409 Conflict
-// because the incident changed in between, it reads it again and re-applies the same change,
-// up to MaxAttempts times, then returns an error matching ErrConflict. The change is validated
-// against the incident before anything is written. It returns the incident as stored.
+// read, keeping properties this SDK does not model: one read and one write, whatever upd
+// changes. When the service answers 409 Conflict because the incident changed in between, it
+// reads it again and re-applies the same change, up to MaxAttempts times, then returns an
+// error matching ErrConflict. The change is validated against the incident before anything
+// is written. It returns the incident as stored.
 func (c *Client) UpdateIncident(ctx context.Context, id string, upd IncidentUpdate, opts *UpdateIncidentOptions) (Incident, error) {
-	if err := checkID("id", id); err != nil {
-		return Incident{}, err
-	}
 	attempts := 0
 	if opts != nil {
 		attempts = opts.MaxAttempts
 	}
+	return c.updateIncident(ctx, "Client.UpdateIncident", id, upd, attempts)
+}
+
+func (c *Client) updateIncident(ctx context.Context, op, id string, upd IncidentUpdate, attempts int) (Incident, error) {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
+		return Incident{}, err
+	}
 	return readModifyWrite(attempts, "incident "+id,
 		func() (Incident, error) { return c.GetIncident(ctx, id, nil) },
 		func(inc *Incident) error { upd.apply(inc); return nil },
-		func(inc Incident) (Incident, error) { return c.putIncident(ctx, "Client.UpdateIncident", id, inc) })
+		func(inc Incident) (Incident, error) { return c.putIncident(ctx, op, id, inc) })
 }
 
-// CloseIncident closes an incident with a classification, a reason that belongs to it (see
-// ReasonsFor; none for Undetermined) and an optional comment. It is UpdateIncident with
-// those fields.
-func (c *Client) CloseIncident(ctx context.Context, id string, classification Classification, reason ClassificationReason, comment string, opts *UpdateIncidentOptions) (Incident, error) {
+// The verbs below are UpdateIncident with their fields set. Each costs one read and one write
+// (more only when the service answers 409 Conflict), and each takes further changes in its
+// options' Also, made in the same read and write: closing with an owner, labels and a
+// comment is one GET and one PUT. The verb's own arguments win over the same fields in Also.
+
+// CloseIncidentOptions are the options of CloseIncident.
+type CloseIncidentOptions struct {
+	// Comment is the classification comment.
+	Comment string
+	// Also are further changes made in the same read and write (an owner, labels...).
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// CloseIncident closes an incident with a classification and a reason that belongs to it (see
+// ReasonsFor; none for Undetermined): UpdateIncident with Status Closed, one GET and one PUT.
+func (c *Client) CloseIncident(ctx context.Context, id string, classification Classification, reason ClassificationReason, opts *CloseIncidentOptions) (Incident, error) {
+	var o CloseIncidentOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
 	status := IncidentStatusClosed
-	return c.UpdateIncident(ctx, id, IncidentUpdate{Status: &status, Classification: &classification, ClassificationReason: &reason, ClassificationComment: &comment}, opts)
+	upd.Status, upd.Classification, upd.ClassificationReason = &status, &classification, &reason
+	if o.Comment != "" || upd.ClassificationComment == nil {
+		upd.ClassificationComment = &o.Comment
+	}
+	return c.updateIncident(ctx, "Client.CloseIncident", id, upd, o.MaxAttempts)
 }
 
-// AssignIncident assigns an incident to owner, given by ObjectID, UserPrincipalName or Email.
-// It is UpdateIncident with Owner.
-func (c *Client) AssignIncident(ctx context.Context, id string, owner IncidentOwner, opts *UpdateIncidentOptions) (Incident, error) {
+// AssignIncidentOptions are the options of AssignIncident.
+type AssignIncidentOptions struct {
+	// Also are further changes made in the same read and write.
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// AssignIncident assigns an incident to owner, given by ObjectID, UserPrincipalName or Email:
+// UpdateIncident with Owner, one GET and one PUT.
+func (c *Client) AssignIncident(ctx context.Context, id string, owner IncidentOwner, opts *AssignIncidentOptions) (Incident, error) {
 	if owner.ObjectID == "" && owner.UserPrincipalName == "" && owner.Email == "" {
 		return Incident{}, argError("owner", "needs an object ID, a user principal name or an email; use UpdateIncident with a zero Owner to unassign")
 	}
-	return c.UpdateIncident(ctx, id, IncidentUpdate{Owner: &owner}, opts)
+	var o AssignIncidentOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
+	upd.Owner = &owner
+	return c.updateIncident(ctx, "Client.AssignIncident", id, upd, o.MaxAttempts)
 }
 
-// SetIncidentSeverity changes an incident's severity. It is UpdateIncident with Severity.
-func (c *Client) SetIncidentSeverity(ctx context.Context, id string, severity Severity, opts *UpdateIncidentOptions) (Incident, error) {
-	return c.UpdateIncident(ctx, id, IncidentUpdate{Severity: &severity}, opts)
+// SetIncidentSeverityOptions are the options of SetIncidentSeverity.
+type SetIncidentSeverityOptions struct {
+	// Also are further changes made in the same read and write.
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
 }
 
-// SetIncidentStatus changes an incident's status; closing needs CloseIncident. It is
-// UpdateIncident with Status.
-func (c *Client) SetIncidentStatus(ctx context.Context, id string, status IncidentStatus, opts *UpdateIncidentOptions) (Incident, error) {
-	return c.UpdateIncident(ctx, id, IncidentUpdate{Status: &status}, opts)
+// SetIncidentSeverity changes an incident's severity: UpdateIncident with Severity, one GET
+// and one PUT.
+func (c *Client) SetIncidentSeverity(ctx context.Context, id string, severity Severity, opts *SetIncidentSeverityOptions) (Incident, error) {
+	var o SetIncidentSeverityOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
+	upd.Severity = &severity
+	return c.updateIncident(ctx, "Client.SetIncidentSeverity", id, upd, o.MaxAttempts)
 }
 
-// AddIncidentLabels adds user labels that the incident does not have yet. It is
-// UpdateIncident with AddLabels.
-func (c *Client) AddIncidentLabels(ctx context.Context, id string, labels []string, opts *UpdateIncidentOptions) (Incident, error) {
+// SetIncidentStatusOptions are the options of SetIncidentStatus.
+type SetIncidentStatusOptions struct {
+	// Also are further changes made in the same read and write.
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// SetIncidentStatus changes an incident's status (closing needs CloseIncident's
+// classification): UpdateIncident with Status, one GET and one PUT.
+func (c *Client) SetIncidentStatus(ctx context.Context, id string, status IncidentStatus, opts *SetIncidentStatusOptions) (Incident, error) {
+	var o SetIncidentStatusOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
+	upd.Status = &status
+	return c.updateIncident(ctx, "Client.SetIncidentStatus", id, upd, o.MaxAttempts)
+}
+
+// AddIncidentLabelsOptions are the options of AddIncidentLabels.
+type AddIncidentLabelsOptions struct {
+	// Also are further changes made in the same read and write.
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// AddIncidentLabels adds user labels that the incident does not have yet: UpdateIncident with
+// AddLabels, one GET and one PUT.
+func (c *Client) AddIncidentLabels(ctx context.Context, id string, labels []string, opts *AddIncidentLabelsOptions) (Incident, error) {
 	if len(labels) == 0 {
 		return Incident{}, argError("labels", "must not be empty")
 	}
-	return c.UpdateIncident(ctx, id, IncidentUpdate{AddLabels: labels}, opts)
+	var o AddIncidentLabelsOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
+	upd.AddLabels = append(slices.Clip(upd.AddLabels), labels...)
+	return c.updateIncident(ctx, "Client.AddIncidentLabels", id, upd, o.MaxAttempts)
 }
 
-// RemoveIncidentLabels removes labels by name. It is UpdateIncident with RemoveLabels.
-func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []string, opts *UpdateIncidentOptions) (Incident, error) {
+// RemoveIncidentLabelsOptions are the options of RemoveIncidentLabels.
+type RemoveIncidentLabelsOptions struct {
+	// Also are further changes made in the same read and write.
+	Also IncidentUpdate
+	// MaxAttempts is UpdateIncidentOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// RemoveIncidentLabels removes labels by name: UpdateIncident with RemoveLabels, one GET and
+// one PUT.
+func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []string, opts *RemoveIncidentLabelsOptions) (Incident, error) {
 	if len(labels) == 0 {
 		return Incident{}, argError("labels", "must not be empty")
 	}
-	return c.UpdateIncident(ctx, id, IncidentUpdate{RemoveLabels: labels}, opts)
+	var o RemoveIncidentLabelsOptions
+	if opts != nil {
+		o = *opts
+	}
+	upd := o.Also
+	upd.RemoveLabels = append(slices.Clip(upd.RemoveLabels), labels...)
+	return c.updateIncident(ctx, "Client.RemoveIncidentLabels", id, upd, o.MaxAttempts)
 }
 
 // IncidentFilter builds an OData $filter for ListIncidents without hand-written OData. Each

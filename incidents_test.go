@@ -25,7 +25,8 @@ func replayClient(t *testing.T, cassette string) (*sentinel.Client, *replay.Tran
 	t.Helper()
 	tr, err := replay.Load(cassette)
 	require.NoError(t, err)
-	c, err := sentinel.NewClient(fixtureWorkspace, staticCred{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr}})
+	// The client sends the version the cassette was recorded at.
+	c, err := sentinel.NewClient(fixtureWorkspace, staticCred{}, &sentinel.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: tr}, APIVersion: tr.APIVersion()})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		assert.Empty(t, tr.Unused(), "recorded interactions not requested")
@@ -272,7 +273,7 @@ func TestUpdateIncidentRetriesConflicts(t *testing.T) {
 		}
 	})
 	env.srv.ResetRequests()
-	_, err = env.client.SetIncidentSeverity(ctx, id, sentinel.SeverityHigh, &sentinel.UpdateIncidentOptions{MaxAttempts: 3})
+	_, err = env.client.SetIncidentSeverity(ctx, id, sentinel.SeverityHigh, &sentinel.SetIncidentSeverityOptions{MaxAttempts: 3})
 	require.ErrorIs(t, err, sentinel.ErrConflict)
 	var re *sentinel.ResponseError
 	require.True(t, errors.As(err, &re))
@@ -303,11 +304,11 @@ func TestIncidentVerbs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []sentinel.IncidentLabel{{Name: "b", Type: sentinel.LabelTypeUser}}, inc.Labels)
 
-	_, err = c.CloseIncident(ctx, id, sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonSuspiciousActivity, "", nil)
+	_, err = c.CloseIncident(ctx, id, sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonSuspiciousActivity, &sentinel.CloseIncidentOptions{Comment: ""})
 	var ae *sentinel.ArgumentError
 	require.ErrorAs(t, err, &ae, "the reason must belong to the classification")
 
-	inc, err = c.CloseIncident(ctx, id, sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, "sensor glitch", nil)
+	inc, err = c.CloseIncident(ctx, id, sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, &sentinel.CloseIncidentOptions{Comment: "sensor glitch"})
 	require.NoError(t, err)
 	assert.Equal(t, sentinel.IncidentStatusClosed, inc.Status)
 	assert.Equal(t, sentinel.ClassificationFalsePositive, inc.Classification)

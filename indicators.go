@@ -287,7 +287,7 @@ type GetIndicatorOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) GetIndicator(ctx context.Context, name string, _ *GetIndicatorOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	var out Indicator
@@ -331,7 +331,7 @@ type UpdateIndicatorOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) UpdateIndicator(ctx context.Context, name string, ind Indicator, _ *UpdateIndicatorOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	if err := ind.validate(); err != nil {
@@ -353,7 +353,7 @@ type DeleteIndicatorOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}
 func (c *Client) DeleteIndicator(ctx context.Context, name string, _ *DeleteIndicatorOptions) error {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteIndicator", method: http.MethodDelete, path: c.tiPath("indicators", name), ok: okDelete}, nil)
@@ -489,7 +489,7 @@ type AppendIndicatorTagsOptions struct{}
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}/appendTags
 func (c *Client) AppendIndicatorTags(ctx context.Context, name string, tags []string, _ *AppendIndicatorTagsOptions) error {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return err
 	}
 	if len(tags) == 0 {
@@ -524,7 +524,7 @@ type ReplaceIndicatorTagsOptions struct {
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators/{name}/replaceTags
 func (c *Client) ReplaceIndicatorTags(ctx context.Context, name string, tags []string, opts *ReplaceIndicatorTagsOptions) (Indicator, error) {
-	if err := checkID("name", name); err != nil {
+	if err := c.resourceName("name", &name, "threatIntelligence", "main", "indicators"); err != nil {
 		return Indicator{}, err
 	}
 	if err := checkTags(tags); err != nil {
@@ -549,7 +549,7 @@ func (c *Client) ReplaceIndicatorTags(ctx context.Context, name string, tags []s
 	return out, err
 }
 
-// IndicatorMetric is one count of IndicatorMetrics.
+// IndicatorMetric is one count of an IndicatorMetrics.
 type IndicatorMetric struct {
 	Name    string         `json:"metricName"`
 	Value   int            `json:"metricValue"`
@@ -575,23 +575,14 @@ type IndicatorMetricsProperties struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
-// IndicatorMetricsOptions are the options of IndicatorMetrics; none yet.
-type IndicatorMetricsOptions struct{}
+// ListIndicatorMetricsOptions are the options of ListIndicatorMetrics; none yet.
+type ListIndicatorMetricsOptions struct{}
 
-// IndicatorMetrics returns the indicator counts (GET .../threatIntelligence/main/metrics), one
-// IndicatorMetrics per entry the service returns (usually one). The list is not paged.
+// ListIndicatorMetrics returns a pager over the indicator counts (GET
+// .../threatIntelligence/main/metrics): one IndicatorMetrics per entry the service returns
+// (usually one), in one page.
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/metrics
-func (c *Client) IndicatorMetrics(ctx context.Context, _ *IndicatorMetricsOptions) ([]IndicatorMetrics, error) {
-	var out struct {
-		Value *[]IndicatorMetrics `json:"value"`
-	}
-	r := &request{op: "Client.IndicatorMetrics", method: http.MethodGet, path: c.tiPath("metrics")}
-	if err := c.call(ctx, r, &out); err != nil {
-		return nil, err
-	}
-	if out.Value == nil {
-		return nil, &DecodeError{Method: r.method, URL: cleanURL(c.url(r)), StatusCode: http.StatusOK, Err: fmt.Errorf(`the response has no "value" member`)}
-	}
-	return *out.Value, nil
+func (c *Client) ListIndicatorMetrics(_ *ListIndicatorMetricsOptions) *Pager[IndicatorMetrics] {
+	return newPager[IndicatorMetrics](c, &request{op: "Client.ListIndicatorMetrics", method: http.MethodGet, path: c.tiPath("metrics")})
 }

@@ -222,7 +222,7 @@ func TestCreateIndicatorIsNotRetried(t *testing.T) {
 	env.srv.ClearFaults()
 	env.srv.ResetRequests()
 	env.srv.Fail(sentineltest.Fault{Status: http.StatusServiceUnavailable, Times: 1})
-	_, err = env.client.IndicatorMetrics(ctx, nil)
+	_, err = env.client.ListIndicatorMetrics(nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	assert.Equal(t, 2, env.srv.RequestCount())
 
@@ -263,7 +263,7 @@ func TestListIndicators(t *testing.T) {
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 2)
 	assert.Equal(t, "/arm"+wsPath+"/threatIntelligence/main/indicators", reqs[0].Path)
-	assert.Equal(t, "api-version=2023-02-01&$filter=properties%2FpatternType%20eq%20%27url%27&$orderby=properties%2Fconfidence%20desc&$top=2", reqs[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$filter=properties%2FpatternType%20eq%20%27url%27&$orderby=properties%2Fconfidence%20desc&$top=2", reqs[0].RawQuery)
 
 	_, err = env.client.ListIndicators(&sentinel.ListIndicatorsOptions{Top: -1}).NextPage(ctx)
 	requireArgError(t, nil, err, "ListIndicatorsOptions.Top")
@@ -307,7 +307,7 @@ func TestQueryIndicatorsPagesByBody(t *testing.T) {
 		assert.Equal(t, float64(99), body["maxConfidence"])
 		if i == 0 {
 			assert.NotContains(t, body, "skipToken")
-			assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+			assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 			continue
 		}
 		assert.Equal(t, r.Query.Get("$skipToken"), body["skipToken"], "the body carries the nextLink's skip token")
@@ -410,7 +410,7 @@ func TestIndicatorMetrics(t *testing.T) {
 	env := newEnv(t)
 	ctx := context.Background()
 	env.srv.Data().SeedIndicators(8)
-	m, err := env.client.IndicatorMetrics(ctx, nil)
+	m, err := env.client.ListIndicatorMetrics(nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	assert.Equal(t, "GET /arm"+wsPath+"/threatIntelligence/main/metrics", lastRequest(t, env).Method+" "+lastRequest(t, env).Path)
 	require.Len(t, m, 1)
@@ -424,7 +424,7 @@ func TestIndicatorMetrics(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(page)
 	})
-	m, err = c.IndicatorMetrics(ctx, nil)
+	m, err = c.ListIndicatorMetrics(nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, m, 1)
 	assert.Equal(t, []sentinel.IndicatorMetric{{Name: "compromised", Value: 1}, {Name: "malicious-activity", Value: 12}}, m[0].ThreatTypeMetrics)
@@ -434,7 +434,7 @@ func TestIndicatorMetrics(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{}`))
 	})
-	_, err = c.IndicatorMetrics(ctx, nil)
+	_, err = c.ListIndicatorMetrics(nil).Collect(ctx, 0)
 	var de *sentinel.DecodeError
 	assert.ErrorAs(t, err, &de)
 }
@@ -604,7 +604,7 @@ func FuzzUnmarshalIndicatorMetrics(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, tr := memClient(t)
 		tr.set(200, jsonHeader, data)
-		m, err := c.IndicatorMetrics(context.Background(), nil)
+		m, err := c.ListIndicatorMetrics(nil).Collect(context.Background(), 0)
 		if err != nil {
 			assert.Nil(t, m, "no partial result with an error")
 			return

@@ -25,7 +25,7 @@ import (
 type rmwCase struct {
 	name   string
 	path   string // e.g. "/incidents/inc-1"
-	query  string // extra query, e.g. "api-version=2024-03-01"
+	query  string // the query, when not "api-version=" + DefaultAPIVersion
 	seed   string
 	update func(ctx context.Context, c *sentinel.Client) error
 	// nested are JSON pointers (into the stored resource) of the unknown members that must
@@ -63,14 +63,14 @@ var rmwCases = []rmwCase{
 			"owner":{"objectId":"2046feea-040d-4a46-9e2b-91c2941bfa70","futureOwnerMember":{"x":1}},
 			"labels":[{"labelName":"vip","futureLabelMember":"y"}]}}`,
 		update: func(ctx context.Context, c *sentinel.Client) error {
-			_, err := c.CloseIncident(ctx, "inc-2", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, "noise", nil)
+			_, err := c.CloseIncident(ctx, "inc-2", sentinel.ClassificationFalsePositive, sentinel.ClassificationReasonInaccurateData, &sentinel.CloseIncidentOptions{Comment: "noise"})
 			return err
 		},
 		nested:  []string{"/properties/owner/futureOwnerMember", "/properties/labels/0/futureLabelMember"},
 		changed: "/properties/status", value: "Closed",
 	},
 	{
-		name: "task UpdateTask", path: "/incidents/inc-3/tasks/task-1", query: "api-version=2024-03-01",
+		name: "task UpdateTask", path: "/incidents/inc-3/tasks/task-1",
 		seed: `{"properties":{"title":"Isolate the host","status":"New","futureTaskMember":{"priority":"High"}}}`,
 		update: func(ctx context.Context, c *sentinel.Client) error {
 			_, err := c.CompleteTask(ctx, "inc-3", "task-1", nil)
@@ -78,6 +78,40 @@ var rmwCases = []rmwCase{
 		},
 		nested:  []string{"/properties/futureTaskMember/priority"},
 		changed: "/properties/status", value: "Completed",
+	},
+	{
+		name: "automation rule CreateOrUpdateAutomationRule", path: "/automationRules/ar-1",
+		seed: `{"properties":{"displayName":"Triage","order":10,"futureRuleMember":{"x":1},
+			"triggeringLogic":{"isEnabled":true,"triggersOn":"Incidents","triggersWhen":"Updated","futureTrigger":[1],
+				"conditions":[
+					{"conditionType":"Property","futureCondition":"a","conditionProperties":{"propertyName":"IncidentSeverity","operator":"Equals","propertyValues":["High"],"futureProps":{"deep":true}}},
+					{"conditionType":"Boolean","conditionProperties":{"operator":"Or","innerConditions":[
+						{"conditionType":"PropertyChanged","conditionProperties":{"propertyName":"IncidentStatus","changeType":"ChangedTo","operator":"Equals","propertyValues":["Active"],"futureInner":2}},
+						{"conditionType":"PropertyArrayChanged","conditionProperties":{"arrayType":"Labels","changeType":"Added"}}]}}]},
+			"actions":[
+				{"order":1,"actionType":"ModifyProperties","futureAction":{"x":1},"actionConfiguration":{"severity":"High",
+					"owner":{"userPrincipalName":"tier1@contoso.com","futureOwner":{"y":2}},"labels":[{"labelName":"triaged","futureLabel":3}]}},
+				{"order":2,"actionType":"AddIncidentTask","actionConfiguration":{"title":"Check the host","futureTask":{"priority":"High"}}},
+				{"order":3,"actionType":"RunPlaybook","actionConfiguration":{"logicAppResourceId":"/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/enrich","futurePlaybook":true}}]},
+			"futureTop":"z"}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			r, err := c.GetAutomationRule(ctx, "ar-1", nil)
+			if err != nil {
+				return err
+			}
+			r.TriggeringLogic.Enabled = false
+			_, err = c.CreateOrUpdateAutomationRule(ctx, "ar-1", r, nil)
+			return err
+		},
+		nested: []string{
+			"/properties/futureRuleMember/x", "/properties/triggeringLogic/futureTrigger",
+			"/properties/triggeringLogic/conditions/0/futureCondition", "/properties/triggeringLogic/conditions/0/conditionProperties/futureProps/deep",
+			"/properties/triggeringLogic/conditions/1/conditionProperties/innerConditions/0/conditionProperties/futureInner",
+			"/properties/actions/0/futureAction/x", "/properties/actions/0/actionConfiguration/owner/futureOwner/y",
+			"/properties/actions/0/actionConfiguration/labels/0/futureLabel", "/properties/actions/1/actionConfiguration/futureTask/priority",
+			"/properties/actions/2/actionConfiguration/futurePlaybook", "/futureTop",
+		},
+		changed: "/properties/triggeringLogic/isEnabled", value: false,
 	},
 	{
 		name: "scheduled alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-1",
@@ -112,6 +146,29 @@ var rmwCases = []rmwCase{
 			"/properties/sentinelEntitiesMappings/0/columnName", "/futureTop",
 		},
 		changed: "/properties/enabled", value: false,
+	},
+	{
+		name: "alert rule action CreateOrUpdateAlertRuleAction", path: "/alertRules/rule-a/actions/action-1",
+		setup: func(t *testing.T, d *sentineltest.WorkspaceData) {
+			d.AddAlertRule("rule-a", map[string]any{"kind": "Fusion", "properties": map[string]any{
+				"alertRuleTemplateName": "f71aba3d-28fb-450b-b192-4e76a83015c8", "enabled": true}})
+		},
+		seed: `{"properties":{"logicAppResourceId":"/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Block-User",
+			"triggerUri":"https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=s",
+			"futureActionMember":{"deep":{"deeper":[1]}}},"futureTop":"z"}`,
+		update: func(ctx context.Context, c *sentinel.Client) error {
+			a, err := c.GetAlertRuleAction(ctx, "rule-a", "action-1", nil)
+			if err != nil {
+				return err
+			}
+			// The trigger URI is a secret the service never returns: an update gives it again.
+			a.TriggerURI = "https://prod-31.northcentralus.logic.azure.com:443/workflows/cd37/triggers/manual/paths/invoke?sig=t"
+			a.LogicAppResourceID = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Isolate-Host"
+			_, err = c.CreateOrUpdateAlertRuleAction(ctx, "rule-a", "action-1", a, nil)
+			return err
+		},
+		nested:  []string{"/properties/futureActionMember/deep/deeper"},
+		changed: "/properties/logicAppResourceId", value: "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/soc-rg/providers/Microsoft.Logic/workflows/Isolate-Host",
 	},
 	{
 		name: "incident creation alert rule CreateOrUpdateAlertRule", path: "/alertRules/rule-2",
@@ -363,7 +420,7 @@ func rawDo(t *testing.T, srv *sentineltest.Server, method, path, query, body str
 	t.Helper()
 	ws := srv.Workspace()
 	if query == "" {
-		query = "api-version=2023-02-01"
+		query = "api-version=" + sentinel.DefaultAPIVersion
 	}
 	u := srv.Endpoint() + "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup +
 		"/providers/Microsoft.OperationalInsights/workspaces/" + ws.Name + "/providers/Microsoft.SecurityInsights" + path + "?" + query

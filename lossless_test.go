@@ -61,7 +61,7 @@ var losslessCases = []struct {
 	{"testdata/entities/iotdevice.json", func() any { return new(sentinel.IoTDeviceEntity) }},
 	{"testdata/entities/malware.json", func() any { return new(sentinel.MalwareEntity) }},
 	{"testdata/entities/securityalert.json", func() any { return new(sentinel.SecurityAlert) }},
-	{"testdata/entities/bookmark.json", func() any { return new(sentinel.HuntingBookmark) }},
+	{"testdata/entities/bookmark.json", func() any { return new(sentinel.BookmarkEntity) }},
 	{"testdata/entities/unknown.json", func() any { return new(sentinel.Entity) }},
 	{"testdata/entities/all.json", func() any { return new(sentinel.IncidentEntities) }},
 	{"testdata/alertrules/get_scheduled.json", func() any { return new(sentinel.AlertRule) }},
@@ -93,12 +93,49 @@ var losslessCases = []struct {
 	{"testdata/watchlists/create.json", func() any { return new(sentinel.Watchlist) }},
 	{"testdata/watchlists/item_get.json", func() any { return new(sentinel.WatchlistItem) }},
 	{"testdata/bookmarks/get.json", func() any { return new(sentinel.Bookmark) }},
+	// 2025-12-01: incidents in the shapes of the API's examples and of a workspace onboarded
+	// to the Defender portal, and automation rules with every condition and action kind.
+	{"testdata/incidents/get_2025-12-01.json", func() any { return new(sentinel.Incident) }},
+	{"testdata/incidents/list_2025-12-01.json", func() any { return new(page[sentinel.Incident]) }},
+	{"testdata/incidents/create_2025-12-01.json", func() any { return new(sentinel.Incident) }},
+	{"testdata/incidents/get_xdr.json", func() any { return new(sentinel.Incident) }},
+	{"testdata/automationrules/get.json", func() any { return new(sentinel.AutomationRule) }},
+	{"testdata/automationrules/create.json", func() any { return new(sentinel.AutomationRule) }},
+	{"testdata/automationrules/list.json", func() any { return new(page[sentinel.AutomationRule]) }},
+	{"testdata/automationrules/condition_property.json", func() any { return new(sentinel.PropertyCondition) }},
+	{"testdata/automationrules/condition_propertyarray.json", func() any { return new(sentinel.PropertyArrayCondition) }},
+	{"testdata/automationrules/condition_propertychanged.json", func() any { return new(sentinel.PropertyChangedCondition) }},
+	{"testdata/automationrules/condition_propertyarraychanged.json", func() any { return new(sentinel.PropertyArrayChangedCondition) }},
+	{"testdata/automationrules/condition_boolean.json", func() any { return new(sentinel.BooleanCondition) }},
+	{"testdata/automationrules/condition_unknown.json", func() any { return new(sentinel.UnknownAutomationRuleCondition) }},
+	{"testdata/automationrules/action_modifyproperties.json", func() any { return new(sentinel.ModifyPropertiesAction) }},
+	{"testdata/automationrules/action_runplaybook.json", func() any { return new(sentinel.RunPlaybookAction) }},
+	{"testdata/automationrules/action_addincidenttask.json", func() any { return new(sentinel.AddIncidentTaskAction) }},
+	{"testdata/automationrules/action_unknown.json", func() any { return new(sentinel.UnknownAutomationRuleAction) }},
 	// Microsoft Graph (package defender): an incident with its alerts, an alert with evidence
 	// of every typed kind and one unknown kind (decoded through the Evidence interface),
 	// and a hunting result.
 	{"defender/testdata/incident.json", func() any { return new(defender.Incident) }},
 	{"defender/testdata/alert.json", func() any { return new(defender.Alert) }},
 	{"defender/testdata/hunting.json", func() any { return new(defender.HuntingResult) }},
+}
+
+// automationRuleKinds are the condition and action fixtures decoded through their family's
+// interface as well.
+var automationRuleKinds = []struct {
+	fixture  string
+	newModel func() any
+}{
+	{"condition_property", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"condition_propertyarray", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"condition_propertychanged", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"condition_propertyarraychanged", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"condition_boolean", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"condition_unknown", func() any { return new(sentinel.AutomationRuleCondition) }},
+	{"action_modifyproperties", func() any { return new(sentinel.AutomationRuleAction) }},
+	{"action_runplaybook", func() any { return new(sentinel.AutomationRuleAction) }},
+	{"action_addincidenttask", func() any { return new(sentinel.AutomationRuleAction) }},
+	{"action_unknown", func() any { return new(sentinel.AutomationRuleAction) }},
 }
 
 // entityCases are the entity fixtures decoded through the Entity interface as well.
@@ -109,6 +146,12 @@ var entityCases = []string{
 }
 
 func init() {
+	for _, k := range automationRuleKinds {
+		losslessCases = append(losslessCases, struct {
+			fixture  string
+			newModel func() any
+		}{"testdata/automationrules/" + k.fixture + ".json", k.newModel})
+	}
 	for _, name := range entityCases {
 		losslessCases = append(losslessCases, struct {
 			fixture  string
@@ -243,8 +286,12 @@ var (
 	durationLike = regexp.MustCompile(`^-?P(\d|T\d)`)
 )
 
-// injectValues replaces every string that is not a time, a duration or a discriminator
-// ("kind", Graph's "@odata.type") by a value no enum knows.
+// discriminators are the members that say a polymorphic object's kind: another value would
+// make it another (unknown) kind, which an object decoded into a typed kind cannot take.
+var discriminators = map[string]bool{"kind": true, "conditionType": true, "actionType": true, "@odata.type": true}
+
+// injectValues replaces every string that is not a time, a duration or a discriminator (Graph's "@odata.type" too) by a
+// value no enum knows.
 func injectValues(v any, key string, n *int) any {
 	switch v := v.(type) {
 	case map[string]any:
@@ -256,7 +303,7 @@ func injectValues(v any, key string, n *int) any {
 			v[i] = injectValues(x, key, n)
 		}
 	case string:
-		if key == "kind" || key == "@odata.type" || timeLike.MatchString(v) || durationLike.MatchString(v) {
+		if discriminators[key] || timeLike.MatchString(v) || durationLike.MatchString(v) {
 			return v
 		}
 		*n++

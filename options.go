@@ -11,8 +11,9 @@ import (
 )
 
 // DefaultAPIVersion is the Microsoft.SecurityInsights api-version the client sends unless
-// ClientOptions.APIVersion says otherwise. It is the version this SDK is tested against.
-const DefaultAPIVersion = "2023-02-01"
+// ClientOptions.APIVersion says otherwise: the newest stable version. Every method is tested
+// at it and at 2023-02-01, the previous default.
+const DefaultAPIVersion = "2025-12-01"
 
 // DefaultThrottleBudget is how long one call may wait in total for 429 Too Many Requests
 // responses when ClientOptions.ThrottleBudget is zero.
@@ -42,8 +43,11 @@ type ClientOptions struct {
 	azcore.ClientOptions
 
 	// APIVersion is the Microsoft.SecurityInsights api-version to send; "" means
-	// DefaultAPIVersion. Incident tasks need 2024-03-01 or later and use that version unless
-	// this one is newer.
+	// DefaultAPIVersion (2025-12-01). At an older version, the APIs that version does not
+	// have are sent at the oldest stable version known to have them: incident tasks at
+	// TasksAPIVersion, running playbooks at RunPlaybookAPIVersion. Automation rules'
+	// AddIncidentTask actions and PropertyArray and Boolean conditions are refused (400) by
+	// versions that lack them, such as 2023-02-01.
 	APIVersion string
 
 	// ThrottleBudget is the longest time one call waits in total for 429 Too Many Requests

@@ -66,7 +66,7 @@ func TestPagerFollowsNextLinkVerbatim(t *testing.T) {
 	}
 	assert.Equal(t, []string{"inc-1", "inc-2", "inc-3"}, got)
 	require.Len(t, ps.seen, 3)
-	assert.Equal(t, wsPath+"/incidents?api-version=2023-02-01&$filter=properties%2Fstatus%20eq%20%27New%27&$top=1", ps.seen[0])
+	assert.Equal(t, wsPath+"/incidents?api-version="+sentinel.DefaultAPIVersion+"&$filter=properties%2Fstatus%20eq%20%27New%27&$top=1", ps.seen[0])
 	assert.Equal(t, weird, ps.seen[1], "the nextLink must be requested exactly as given")
 	assert.Equal(t, "/p3?x=1", ps.seen[2], "no api-version or filter may be added to a nextLink")
 	assert.False(t, p.More())

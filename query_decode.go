@@ -215,9 +215,11 @@ func newPlan(si *structInfo, t *Table) (*typedPlan, error) {
 		j := t.ColumnIndex(f.Column)
 		field := f.Name + " (" + f.Type.String() + ")"
 		if j < 0 {
-			if f.Tagged && !f.Optional {
+			// A field no column fills is an error, never a silently zero value: a typo in a
+			// column name, or a query that projects the column away, would go unnoticed.
+			if !f.Optional {
 				return nil, &ColumnError{Table: t.Name, Row: -1, Column: f.Column, Field: field,
-					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that", errNoColumn, f.Column)}
+					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that, or `kql:\"-\"` to leave it out", errNoColumn, f.Column)}
 			}
 			continue
 		}

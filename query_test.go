@@ -598,3 +598,36 @@ func TestQueryGUIDLookupWaitIsCancellable(t *testing.T) {
 	cancelSlow()
 	require.Error(t, <-slowDone)
 }
+
+// A struct field that no column fills is an error naming the field and the column, not a
+// silently zero value; `kql:",optional"` allows it and `kql:"-"` leaves the field out.
+func TestQueryIntoFieldWithoutColumn(t *testing.T) {
+	env := newEnv(t)
+	ctx := context.Background()
+	tbl := sentineltest.QueryTable{Name: "PrimaryResult",
+		Columns: []sentineltest.QueryColumn{{Name: "Computer", Type: "string"}, {Name: "EventID", Type: "int"}},
+		Rows:    [][]any{{"SRV-DC-01", 4625}}}
+	env.srv.SetQueryResult("SecurityEvent | take 1", sentineltest.QueryResponse{Tables: []sentineltest.QueryTable{tbl}})
+
+	type typo struct {
+		Computer string
+		EventId  int64 // the column is EventID: matched without regard to case
+		Acount   string
+	}
+	_, _, err := sentinel.QueryInto[typo](ctx, env.client, "SecurityEvent | take 1", nil)
+	var ce *sentinel.ColumnError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "Acount", ce.Column)
+	assert.Contains(t, ce.Error(), "Acount (string)")
+	assert.Contains(t, ce.Error(), `kql:"Acount,optional"`)
+
+	type allowed struct {
+		Computer string
+		EventID  int64
+		Account  string `kql:",optional"`
+		Note     string `kql:"-"`
+	}
+	rows, _, err := sentinel.QueryInto[allowed](ctx, env.client, "SecurityEvent | take 1", nil)
+	require.NoError(t, err)
+	assert.Equal(t, []allowed{{Computer: "SRV-DC-01", EventID: 4625}}, rows)
+}

@@ -54,7 +54,7 @@ type ListRelationsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations
 func (c *Client) ListRelations(incidentID string, opts *ListRelationsOptions) *Pager[IncidentRelation] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentRelation](err)
 	}
 	var o ListRelationsOptions
@@ -78,10 +78,10 @@ type GetRelationOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
 func (c *Client) GetRelation(ctx context.Context, incidentID, relationName string, _ *GetRelationOptions) (IncidentRelation, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentRelation{}, err
 	}
-	if err := checkID("relationName", relationName); err != nil {
+	if err := c.resourceName("relationName", &relationName, "incidents", incidentID, "relations"); err != nil {
 		return IncidentRelation{}, err
 	}
 	var out IncidentRelation
@@ -110,7 +110,7 @@ var relationNameRE = regexp.MustCompile(`^[a-zA-Z0-9-]{3,63}$`)
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
 func (c *Client) CreateRelation(ctx context.Context, incidentID, relatedResourceID string, opts *CreateRelationOptions) (IncidentRelation, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentRelation{}, err
 	}
 	if err := checkResourceID("relatedResourceID", relatedResourceID); err != nil {
@@ -176,10 +176,10 @@ type DeleteRelationOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/relations/{relationName}
 func (c *Client) DeleteRelation(ctx context.Context, incidentID, relationName string, _ *DeleteRelationOptions) error {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
-	if err := checkID("relationName", relationName); err != nil {
+	if err := c.resourceName("relationName", &relationName, "incidents", incidentID, "relations"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteRelation", method: http.MethodDelete, path: c.path("incidents", incidentID, "relations", relationName), ok: okDelete}, nil)

@@ -28,7 +28,7 @@ func TestCreateRelation(t *testing.T) {
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPut, r.Method)
 	assert.Regexp(t, `^/arm`+wsPath+`/incidents/`+inc+`/relations/[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, r.Path)
-	assert.Equal(t, "api-version=2023-02-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	assert.JSONEq(t, `{"properties":{"relatedResourceId":"`+bookmarkID+`"}}`, string(r.Body))
 
 	assert.Equal(t, r.Path[strings.LastIndex(r.Path, "/")+1:], rel.Name)
@@ -39,7 +39,7 @@ func TestCreateRelation(t *testing.T) {
 	assert.Equal(t, 2, additionalCount(t, env, inc, "bookmarksCount"), "the seeded bookmark and the attached one")
 
 	// The attached bookmark shows among the incident's bookmarks.
-	bms, err := env.client.ListIncidentBookmarks(ctx, inc, nil)
+	bms, err := env.client.ListIncidentBookmarks(inc, nil).Collect(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, bms, 2)
 	assert.Equal(t, "2216d0e1-91e3-4902-89fd-d2df8c535096", bms[1].Name)
@@ -138,7 +138,7 @@ func TestListGetDeleteRelations(t *testing.T) {
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 2)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/relations", reqs[0].Path)
-	assert.Equal(t, "api-version=2023-02-01&$top=2", reqs[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$top=2", reqs[0].RawQuery)
 
 	bookmarksOnly, err := env.client.ListRelations(inc, &sentinel.ListRelationsOptions{
 		Filter: "properties/relatedResourceType eq 'Microsoft.SecurityInsights/Bookmarks'", OrderBy: "properties/relatedResourceName desc",

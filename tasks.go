@@ -10,18 +10,24 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// TasksAPIVersion is the api-version that incident tasks need: they are not in 2023-02-01
-// (DefaultAPIVersion) and first appear in the stable 2024-03-01. The task methods send it
-// unless ClientOptions.APIVersion is newer, in which case they send that.
+// TasksAPIVersion is the api-version that incident tasks need: they are not in 2023-02-01 and
+// first appear in the stable 2024-03-01. The task methods send it when
+// ClientOptions.APIVersion is older; at DefaultAPIVersion or any newer version they send the
+// client's.
 const TasksAPIVersion = "2024-03-01"
 
 // tasksVersion returns the api-version of task requests: "" (the client's) when the client's
 // is at least TasksAPIVersion.
-func (c *Client) tasksVersion() string {
-	if len(c.apiVersion) >= len(TasksAPIVersion) && c.apiVersion[:len(TasksAPIVersion)] >= TasksAPIVersion {
+func (c *Client) tasksVersion() string { return c.versionAtLeast(TasksAPIVersion) }
+
+// versionAtLeast returns the api-version of a request to an API that first appears in the
+// stable version min: "" (the client's) when the client's is min or newer (by its date, so a
+// preview of a later date counts), otherwise min.
+func (c *Client) versionAtLeast(min string) string {
+	if len(c.apiVersion) >= len(min) && c.apiVersion[:len(min)] >= min {
 		return ""
 	}
-	return TasksAPIVersion
+	return min
 }
 
 // IncidentTaskStatus is the status of an incident task.
@@ -69,7 +75,7 @@ type ListTasksOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks
 func (c *Client) ListTasks(incidentID string, _ *ListTasksOptions) *Pager[IncidentTask] {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentTask](err)
 	}
 	return newPager[IncidentTask](c, &request{op: "Client.ListTasks", method: http.MethodGet, path: c.path("incidents", incidentID, "tasks"), apiVersion: c.tasksVersion()})
@@ -84,10 +90,10 @@ type GetTaskOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) GetTask(ctx context.Context, incidentID, taskID string, _ *GetTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return IncidentTask{}, err
 	}
 	var out IncidentTask
@@ -110,7 +116,7 @@ type CreateTaskOptions struct {
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) CreateTask(ctx context.Context, incidentID string, task IncidentTaskProperties, opts *CreateTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
 	if task.Status == "" {
@@ -163,7 +169,7 @@ type IncidentTaskUpdate struct {
 	Status      *IncidentTaskStatus
 }
 
-// UpdateTaskOptions are the options of UpdateTask and CompleteTask.
+// UpdateTaskOptions are the options of UpdateTask.
 type UpdateTaskOptions struct {
 	// MaxAttempts bounds the read-modify-write attempts when the service answers 409
 	// Conflict because the task changed in between; 0 means 5.
@@ -176,10 +182,10 @@ type UpdateTaskOptions struct {
 // because the task changed in between, it reads it again and re-applies the change, up to
 // MaxAttempts times, then returns an error matching ErrConflict. It returns the stored task.
 func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd IncidentTaskUpdate, opts *UpdateTaskOptions) (IncidentTask, error) {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return IncidentTask{}, err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return IncidentTask{}, err
 	}
 	if upd.Title != nil && strings.TrimSpace(*upd.Title) == "" {
@@ -211,10 +217,20 @@ func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd 
 		})
 }
 
-// CompleteTask marks a task Completed. It is UpdateTask with Status.
-func (c *Client) CompleteTask(ctx context.Context, incidentID, taskID string, opts *UpdateTaskOptions) (IncidentTask, error) {
+// CompleteTaskOptions are the options of CompleteTask.
+type CompleteTaskOptions struct {
+	// MaxAttempts is UpdateTaskOptions.MaxAttempts.
+	MaxAttempts int
+}
+
+// CompleteTask marks a task Completed: UpdateTask with Status, one GET and one PUT.
+func (c *Client) CompleteTask(ctx context.Context, incidentID, taskID string, opts *CompleteTaskOptions) (IncidentTask, error) {
 	s := TaskStatusCompleted
-	return c.UpdateTask(ctx, incidentID, taskID, IncidentTaskUpdate{Status: &s}, opts)
+	var o UpdateTaskOptions
+	if opts != nil {
+		o.MaxAttempts = opts.MaxAttempts
+	}
+	return c.UpdateTask(ctx, incidentID, taskID, IncidentTaskUpdate{Status: &s}, &o)
 }
 
 // DeleteTaskOptions are the options of DeleteTask; none yet.
@@ -225,10 +241,10 @@ type DeleteTaskOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}/tasks/{incidentTaskId}
 func (c *Client) DeleteTask(ctx context.Context, incidentID, taskID string, _ *DeleteTaskOptions) error {
-	if err := checkID("incidentID", incidentID); err != nil {
+	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
-	if err := checkID("taskID", taskID); err != nil {
+	if err := c.resourceName("taskID", &taskID, "incidents", incidentID, "tasks"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteTask", method: http.MethodDelete, path: c.path("incidents", incidentID, "tasks", taskID), apiVersion: c.tasksVersion(), ok: okDelete}, nil)

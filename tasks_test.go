@@ -29,7 +29,7 @@ func TestCreateTask(t *testing.T) {
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodPut, r.Method)
 	assert.Regexp(t, `^/arm`+wsPath+`/incidents/`+inc+`/tasks/[0-9a-f-]{36}$`, r.Path)
-	assert.Equal(t, "api-version=2024-03-01", r.RawQuery, "tasks need 2024-03-01")
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery, "the default version has tasks")
 	assert.JSONEq(t, `{"properties":{"title":"Isolate WS-FIN-0142","description":"Full isolation.","status":"New"}}`, string(r.Body))
 
 	assert.Equal(t, r.Path[strings.LastIndex(r.Path, "/")+1:], got.Name)
@@ -106,7 +106,7 @@ func TestTasksAPIVersion(t *testing.T) {
 	tests := []struct {
 		client, tasks string
 	}{
-		{"", "2024-03-01"},
+		{"", sentinel.DefaultAPIVersion},
 		{"2023-02-01", "2024-03-01"},
 		{"2024-01-01-preview", "2024-03-01"},
 		{"2024-03-01", "2024-03-01"},
@@ -173,8 +173,8 @@ func TestListTasks(t *testing.T) {
 	reqs := env.srv.Requests()
 	require.Len(t, reqs, 2, "two pages of the emulator's default 50")
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/tasks", reqs[0].Path)
-	assert.Equal(t, "api-version=2024-03-01", reqs[0].RawQuery)
-	assert.Equal(t, "2024-03-01", reqs[1].Query.Get("api-version"), "the nextLink carries the version")
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, reqs[0].RawQuery)
+	assert.Equal(t, sentinel.DefaultAPIVersion, reqs[1].Query.Get("api-version"), "the nextLink carries the version")
 	assert.NotEmpty(t, reqs[1].Query.Get("$skipToken"))
 
 	_, err := env.client.ListTasks("missing", nil).Collect(ctx, 0)
@@ -205,7 +205,7 @@ func TestUpdateTask(t *testing.T) {
 	assert.Equal(t, http.MethodGet, reqs[0].Method)
 	assert.Equal(t, http.MethodPut, reqs[1].Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/tasks/t1", reqs[1].Path)
-	assert.Equal(t, "api-version=2024-03-01", reqs[1].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, reqs[1].RawQuery)
 	var body map[string]any
 	require.NoError(t, json.Unmarshal(reqs[1].Body, &body))
 	assert.NotEmpty(t, body["etag"], "the etag read is sent back")
@@ -262,7 +262,7 @@ func TestGetAndDeleteTask(t *testing.T) {
 	r := env.srv.Requests()[0]
 	assert.Equal(t, http.MethodDelete, r.Method)
 	assert.Equal(t, "/arm"+wsPath+"/incidents/"+inc+"/tasks/t1", r.Path)
-	assert.Equal(t, "api-version=2024-03-01", r.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, r.RawQuery)
 	_, err = env.client.GetTask(ctx, inc, "t1", nil)
 	assert.ErrorIs(t, err, sentinel.ErrNotFound)
 	assert.NoError(t, env.client.DeleteTask(ctx, inc, "t1", nil))

@@ -25,10 +25,10 @@ var incidentParts = []IncidentPart{PartIncident, PartAlerts, PartEntities, PartC
 type IncidentDetails struct {
 	Incident Incident
 	// Alerts are the incident's security alerts (ListAlerts).
-	Alerts []*SecurityAlert
-	// Entities are the incident's entities and the counts per kind (ListEntities).
-	Entities IncidentEntities
-	// Enriched is EnrichEntities of Entities.Entities.
+	Alerts []SecurityAlert
+	// Entities are the incident's entities (ListEntities); EntityCounts counts them by kind.
+	Entities []Entity
+	// Enriched is EnrichEntities of Entities.
 	Enriched []EnrichedEntity
 	// Comments are the incident's comments in the service's order (ListComments).
 	Comments []IncidentComment
@@ -80,10 +80,12 @@ func (e *IncidentDetailsError) Unwrap() []error {
 // MaxConcurrency requests at a time. A part that fails does not spoil the others: the
 // result holds every part that succeeded, and the returned error, an
 // *IncidentDetailsError, names those that failed (errors.Is(err, ErrNotFound) when the
-// incident does not exist). The result is nil only when the arguments are invalid.
-func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetIncidentDetailsOptions) (*IncidentDetails, error) {
-	if err := checkID("id", id); err != nil {
-		return nil, err
+// incident does not exist): this is one of the calls documented to return partial data with
+// their error. The result is empty when the arguments are invalid. It costs four requests
+// (more when the comments span several pages).
+func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetIncidentDetailsOptions) (IncidentDetails, error) {
+	if err := c.resourceName("id", &id, "incidents"); err != nil {
+		return IncidentDetails{}, err
 	}
 	var o GetIncidentDetailsOptions
 	if opts != nil {
@@ -91,9 +93,9 @@ func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetInc
 	}
 	switch {
 	case o.MaxConcurrency < 0:
-		return nil, argError("GetIncidentDetailsOptions.MaxConcurrency", "must not be negative, got %d", o.MaxConcurrency)
+		return IncidentDetails{}, argError("GetIncidentDetailsOptions.MaxConcurrency", "must not be negative, got %d", o.MaxConcurrency)
 	case o.MaxComments < 0:
-		return nil, argError("GetIncidentDetailsOptions.MaxComments", "must not be negative, got %d", o.MaxComments)
+		return IncidentDetails{}, argError("GetIncidentDetailsOptions.MaxComments", "must not be negative, got %d", o.MaxComments)
 	case o.MaxConcurrency == 0:
 		o.MaxConcurrency = len(incidentParts)
 	}
@@ -105,14 +107,18 @@ func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetInc
 			return err
 		},
 		PartAlerts: func() (err error) {
-			d.Alerts, err = c.ListAlerts(ctx, id, nil)
+			if d.Alerts, err = c.ListAlerts(id, nil).Collect(ctx, 0); err != nil {
+				d.Alerts = nil
+			}
 			return err
 		},
 		PartEntities: func() (err error) {
-			if d.Entities, err = c.ListEntities(ctx, id, nil); err == nil {
-				d.Enriched = EnrichEntities(d.Entities.Entities)
+			if d.Entities, err = c.ListEntities(id, nil).Collect(ctx, 0); err != nil {
+				d.Entities = nil
+				return err
 			}
-			return err
+			d.Enriched = EnrichEntities(d.Entities)
+			return nil
 		},
 		PartComments: func() (err error) {
 			d.Comments, err = c.ListComments(id, nil).Collect(ctx, o.MaxComments)
@@ -150,8 +156,8 @@ func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetInc
 	}
 	wg.Wait()
 	if len(errs) == 0 {
-		return d, nil
+		return *d, nil
 	}
 	d.Errors = errs
-	return d, &IncidentDetailsError{IncidentID: id, Errors: errs}
+	return *d, &IncidentDetailsError{IncidentID: id, Errors: errs}
 }

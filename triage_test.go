@@ -50,7 +50,7 @@ func seededIncident(t *testing.T, env *testEnv, comments int) string {
 	inc := newIncident(t, env)
 	require.True(t, env.srv.Data().SeedIncidentDetails(inc))
 	for i := range comments {
-		_, err := env.client.AddComment(context.Background(), inc, fmt.Sprintf("comment %d", i), nil)
+		_, err := env.client.CreateComment(context.Background(), inc, fmt.Sprintf("comment %d", i), nil)
 		require.NoError(t, err)
 	}
 	env.srv.ResetRequests()
@@ -67,8 +67,8 @@ func TestGetIncidentDetails(t *testing.T) {
 	assert.Equal(t, inc, d.Incident.Name)
 	assert.Equal(t, 3, d.Incident.AdditionalData.CommentsCount)
 	assert.Len(t, d.Alerts, 2)
-	assert.Len(t, d.Entities.Entities, 29)
-	assert.NotEmpty(t, d.Entities.Counts)
+	assert.Len(t, d.Entities, 29)
+	assert.NotEmpty(t, sentinel.EntityCounts(d.Entities))
 	assert.Len(t, d.Enriched, 28)
 	require.Len(t, d.Comments, 3)
 	assert.Equal(t, "comment 0", d.Comments[0].Message)
@@ -107,7 +107,7 @@ func TestGetIncidentDetailsPartialFailure(t *testing.T) {
 
 	assert.Empty(t, d.Alerts)
 	assert.Equal(t, inc, d.Incident.Name)
-	assert.Len(t, d.Entities.Entities, 29)
+	assert.Len(t, d.Entities, 29)
 	assert.Len(t, d.Enriched, 28)
 	assert.Len(t, d.Comments, 1)
 }
@@ -154,7 +154,7 @@ func TestGetIncidentDetailsOptions(t *testing.T) {
 		"GetIncidentDetailsOptions.MaxComments":    {MaxComments: -1},
 	} {
 		d, err := env.client.GetIncidentDetails(ctx, inc, opts)
-		assert.Nil(t, d)
+		assert.Zero(t, d)
 		var ae *sentinel.ArgumentError
 		require.ErrorAs(t, err, &ae)
 		assert.Equal(t, name, ae.Name)
@@ -189,7 +189,7 @@ func ExampleClient_GetIncidentDetails() {
 	if err != nil {
 		panic(err) // an *IncidentDetailsError: d still holds the parts that worked
 	}
-	fmt.Printf("%s: %d alerts, %d entities (%d after merging)\n", d.Incident.Title, len(d.Alerts), len(d.Entities.Entities), len(d.Enriched))
+	fmt.Printf("%s: %d alerts, %d entities (%d after merging)\n", d.Incident.Title, len(d.Alerts), len(d.Entities), len(d.Enriched))
 	for _, e := range d.Enriched[:3] {
 		fmt.Printf("%s %s\n", e.Kind, e.Value)
 	}

@@ -146,7 +146,7 @@ type GetWatchlistOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}
 func (c *Client) GetWatchlist(ctx context.Context, alias string, _ *GetWatchlistOptions) (Watchlist, error) {
-	if err := checkID("alias", alias); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
 		return Watchlist{}, err
 	}
 	var out Watchlist
@@ -168,7 +168,7 @@ type CreateOrUpdateWatchlistOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}
 func (c *Client) CreateOrUpdateWatchlist(ctx context.Context, alias string, w Watchlist, _ *CreateOrUpdateWatchlistOptions) (Watchlist, error) {
-	if err := checkID("alias", alias); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
 		return Watchlist{}, err
 	}
 	if w.RawContent != "" && w.ContentType == "" {
@@ -253,7 +253,7 @@ type DeleteWatchlistOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}
 func (c *Client) DeleteWatchlist(ctx context.Context, alias string, _ *DeleteWatchlistOptions) error {
-	if err := checkID("alias", alias); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
 		return err
 	}
 	err := c.call(ctx, &request{op: "Client.DeleteWatchlist", method: http.MethodDelete, path: c.path("watchlists", alias), ok: okDelete}, nil)
@@ -279,7 +279,7 @@ type ListWatchlistItemsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}/watchlistItems
 func (c *Client) ListWatchlistItems(alias string, opts *ListWatchlistItemsOptions) *Pager[WatchlistItem] {
-	if err := checkID("alias", alias); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
 		return errPager[WatchlistItem](err)
 	}
 	var o ListWatchlistItemsOptions
@@ -298,7 +298,10 @@ type GetWatchlistItemOptions struct{}
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}/watchlistItems/{watchlistItemId}
 func (c *Client) GetWatchlistItem(ctx context.Context, alias, itemID string, _ *GetWatchlistItemOptions) (WatchlistItem, error) {
-	if err := checkIDs("alias", alias, "itemID", itemID); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
+		return WatchlistItem{}, err
+	}
+	if err := c.resourceName("itemID", &itemID, "watchlists", alias, "watchlistItems"); err != nil {
 		return WatchlistItem{}, err
 	}
 	var out WatchlistItem
@@ -317,7 +320,10 @@ type CreateOrUpdateWatchlistItemOptions struct{}
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}/watchlistItems/{watchlistItemId}
 func (c *Client) CreateOrUpdateWatchlistItem(ctx context.Context, alias, itemID string, item WatchlistItem, _ *CreateOrUpdateWatchlistItemOptions) (WatchlistItem, error) {
-	if err := checkIDs("alias", alias, "itemID", itemID); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
+		return WatchlistItem{}, err
+	}
+	if err := c.resourceName("itemID", &itemID, "watchlists", alias, "watchlistItems"); err != nil {
 		return WatchlistItem{}, err
 	}
 	if !guidRE.MatchString(itemID) {
@@ -339,7 +345,10 @@ type DeleteWatchlistItemOptions struct{}
 //
 //meta:operation DELETE /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists/{watchlistAlias}/watchlistItems/{watchlistItemId}
 func (c *Client) DeleteWatchlistItem(ctx context.Context, alias, itemID string, _ *DeleteWatchlistItemOptions) error {
-	if err := checkIDs("alias", alias, "itemID", itemID); err != nil {
+	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
+		return err
+	}
+	if err := c.resourceName("itemID", &itemID, "watchlists", alias, "watchlistItems"); err != nil {
 		return err
 	}
 	return c.call(ctx, &request{op: "Client.DeleteWatchlistItem", method: http.MethodDelete, path: c.path("watchlists", alias, "watchlistItems", itemID), ok: okDelete}, nil)

@@ -82,7 +82,7 @@ func TestWatchlistCRUDFromCSV(t *testing.T) {
 	require.NoError(t, err)
 	req := lastRequest(t, env)
 	assert.Equal(t, "PUT /arm"+wsPath+"/watchlists/vip", req.Method+" "+req.Path)
-	assert.Equal(t, "api-version=2023-02-01", req.RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion, req.RawQuery)
 	b, _ := json.Marshal(vipCSV)
 	assert.JSONEq(t, `{"properties":{"displayName":"VIP users","provider":"SOC","source":"Local file","itemsSearchKey":"UserPrincipalName",
 		"description":"Executives and their assistants","labels":["vip"],"defaultDuration":"P30D",
@@ -212,7 +212,7 @@ func TestWatchlistPaging(t *testing.T) {
 	again, err := env.client.ListWatchlistItems("ips", &sentinel.ListWatchlistItemsOptions{SkipToken: tok}).Collect(ctx, 0)
 	require.NoError(t, err)
 	assert.Len(t, again, 70)
-	assert.Equal(t, "api-version=2023-02-01&$skipToken="+tok, env.srv.Requests()[0].RawQuery)
+	assert.Equal(t, "api-version="+sentinel.DefaultAPIVersion+"&$skipToken="+tok, env.srv.Requests()[0].RawQuery)
 }
 
 func TestWatchlistDeleteWhileUploading(t *testing.T) {

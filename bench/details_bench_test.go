@@ -120,9 +120,9 @@ func BenchmarkListEntities(b *testing.B) {
 		b.ReportAllocs()
 		m := mallocs()
 		for b.Loop() {
-			res, err := c.ListEntities(ctx, "incident-1", nil)
-			if err != nil || len(res.Entities) != n {
-				b.Fatal(err, len(res.Entities))
+			res, err := c.ListEntities("incident-1", nil).Collect(ctx, 0)
+			if err != nil || len(res) != n {
+				b.Fatal(err, len(res))
 			}
 		}
 		perEntity(b, n, mallocs()-m)
@@ -161,12 +161,12 @@ func TestEntitiesUnknownKindKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := c.ListEntities(ctx, "incident-1", nil)
+	ours, err := c.ListEntities("incident-1", nil).Collect(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	kept := 0
-	for _, e := range ours.Entities {
+	for _, e := range ours {
 		if u, ok := e.(*sentinel.UnknownEntity); ok && bytes.Contains(u.Raw, []byte("VLAN-12")) {
 			kept++
 		}

@@ -59,6 +59,7 @@ type rawIncident struct {
 			CommentsCount       int      `json:"commentsCount"`
 			AlertProductNames   []string `json:"alertProductNames"`
 			Tactics             []string `json:"tactics"`
+			Techniques          []string `json:"techniques"`
 			ProviderIncidentURL string   `json:"providerIncidentUrl"`
 		} `json:"additionalData"`
 	} `json:"properties"`

@@ -32,7 +32,7 @@ func DecodeHuntingBody[T any](body []byte) ([]T, error) {
 
 // DecodeIncidentPage decodes a page of incidents as ListIncidents does.
 func DecodeIncidentPage(body []byte) ([]Incident, string, error) {
-	return rest.DecodePage(fakeResponse(body), nil, rest.DecodeItem[Incident], "@odata.nextLink")
+	return rest.DecodePage(fakeResponse(body), nil, "", rest.DecodeItem[Incident], "@odata.nextLink")
 }
 
 func fakeResponse(body []byte) *http.Response {

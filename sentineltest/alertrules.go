@@ -203,11 +203,12 @@ func (c *call) putAction() {
 			c.fail(http.StatusBadRequest, "BadRequest", "The triggerUri must be an https URL.")
 			return nil, false
 		}
-		// The trigger URI is a secret: it is used, never returned.
-		return map[string]any{"properties": map[string]any{
-			"logicAppResourceId": app,
-			"workflowId":         strings.ReplaceAll(guidFrom(strings.ToLower(app)), "-", ""),
-		}}, true
+		// The trigger URI is a secret: it is used, never returned. Other members are stored
+		// as sent.
+		stored := deepCopy(props).(map[string]any)
+		delete(stored, "triggerUri")
+		stored["workflowId"] = strings.ReplaceAll(guidFrom(strings.ToLower(app)), "-", "")
+		return map[string]any{"properties": stored}, true
 	})
 }
 

@@ -122,6 +122,13 @@ func validateIncident(p map[string]any) string {
 
 func (c *call) putIncident(name string) {
 	coll := c.ws.coll("incidents")
+	var before map[string]any // the properties an update replaced
+	written := false
+	defer func() {
+		if written { // after the answer: the service runs automation rules after the write
+			c.ws.incidentWritten(c.s, coll.get(name), before, sourceApplication)
+		}
+	}()
 	c.putDoc(coll, name, incidentKind, func(req map[string]any, old *document) (map[string]any, bool) {
 		props, _ := req["properties"].(map[string]any)
 		if props == nil {
@@ -154,6 +161,10 @@ func (c *call) putIncident(name string) {
 				obj[k] = deepCopy(v)
 			}
 		}
+		if old != nil && c.ws.hasAutomation() {
+			before = deepCopy(old.props()).(map[string]any)
+		}
+		written = true
 		return obj, true
 	})
 }
@@ -266,7 +277,8 @@ func (s *Server) DataFor(name string) *WorkspaceData {
 
 // CreateIncident stores a new incident with the given properties, as if created through the
 // API, and returns its name. Unlike the API it honours createdTimeUtc and
-// lastModifiedTimeUtc when given, so tests can create back-dated incidents.
+// lastModifiedTimeUtc when given, so tests can create back-dated incidents. The workspace's
+// automation rules for created incidents run on it (see AutomationRuns).
 func (d *WorkspaceData) CreateIncident(props map[string]any) string {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
@@ -303,16 +315,19 @@ func (d *WorkspaceData) createIncident(props map[string]any) string {
 	}
 	normalizeIncident(props)
 	coll := d.ws.coll("incidents")
-	coll.put(&document{name: name, obj: map[string]any{
+	doc := &document{name: name, obj: map[string]any{
 		"id": d.ws.resourceID("incidents/" + name), "name": name, "type": incidentKind.typ,
 		"etag": d.s.newEtag(), "properties": props,
-	}})
+	}}
+	coll.put(doc)
+	d.ws.incidentWritten(d.s, doc, nil, sourceApplication)
 	return name
 }
 
 // ModifyIncident changes an incident's properties in place, as another analyst would: f
-// edits the properties; the server then sets a new etag and lastModifiedTimeUtc. It reports
-// whether the incident exists.
+// edits the properties; the server then sets a new etag and lastModifiedTimeUtc, and runs the
+// workspace's automation rules for updated incidents on the change (with
+// IncidentUpdatedBySource "User"). It reports whether the incident exists.
 func (d *WorkspaceData) ModifyIncident(name string, f func(props map[string]any)) bool {
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
@@ -321,6 +336,10 @@ func (d *WorkspaceData) ModifyIncident(name string, f func(props map[string]any)
 		return false
 	}
 	p := doc.props()
+	var prev map[string]any
+	if d.ws.hasAutomation() {
+		prev = deepCopy(p).(map[string]any)
+	}
 	before := p["lastModifiedTimeUtc"]
 	f(p)
 	if p["lastModifiedTimeUtc"] == before { // unless f set it, the change happens now
@@ -329,6 +348,9 @@ func (d *WorkspaceData) ModifyIncident(name string, f func(props map[string]any)
 	normalizeIncident(p)
 	doc.obj["etag"] = d.s.newEtag()
 	doc.touch()
+	if prev != nil {
+		d.ws.incidentWritten(d.s, doc, prev, sourceUser)
+	}
 	return true
 }
 

@@ -20,7 +20,9 @@
 // incidents support $orderby and a $filter subset (see [Server] for the grammar); paths match
 // without regard to case; answers are shaped by the request's api-version; errors, also for
 // paths the emulator does not serve, use the service's {"error":{"code","message"}} shape
-// with an x-ms-request-id header. What the emulator does not model is listed in the README.
+// with an x-ms-request-id header. It runs the workspace's automation rules on incidents
+// created and updated through it and records playbook runs (see AutomationRuns and
+// PlaybookRuns). What the emulator does not model is listed in the README.
 package sentineltest
 
 import (

@@ -27,6 +27,13 @@ const (
 	featOwnerType
 	// featIncidentTasks is the incident tasks sub-resource.
 	featIncidentTasks
+	// featAutomation2025 is what automation rules gained by 2025-12-01: the AddIncidentTask
+	// action, PropertyArray and Boolean conditions, and the IncidentCustomDetailsKey and
+	// IncidentCustomDetailsValue properties.
+	featAutomation2025
+	// featRunPlaybook is running a playbook on an incident or an entity
+	// (POST .../incidents/{id}/runPlaybook and .../entities/{id}/runPlaybook).
+	featRunPlaybook
 )
 
 // features is the per-api-version feature table: the oldest stable api-version at which the
@@ -43,6 +50,11 @@ const (
 //     2020-01-01 (recorded by other SDKs' tests, issue 18) carry none of them. They are
 //     taken to come with the next stable version, 2021-04-01.
 //   - incident tasks are first in the stable 2024-03-01 (not in 2023-11-01).
+//   - automation rules' AddIncidentTask action, PropertyArray and Boolean conditions and
+//     custom-detail properties, and the runPlaybook operations, are in the 2025-12-01 files
+//     and not in 2023-02-01's (the reference set's diff). The stable versions in between
+//     were not compared, so the emulator takes them to start at 2025-12-01: a version in
+//     between is answered as 2023-02-01 is.
 var features = []struct {
 	feature feature
 	since   string
@@ -50,6 +62,8 @@ var features = []struct {
 	{featIncidentProvider, "2021-04-01"},
 	{featOwnerType, "2021-04-01"},
 	{featIncidentTasks, TasksMinAPIVersion},
+	{featAutomation2025, "2025-12-01"},
+	{featRunPlaybook, "2025-12-01"},
 }
 
 // has reports whether the service's answers at version v have f.

@@ -87,12 +87,12 @@ func run(out io.Writer, write bool, assignee string) error {
 		return fmt.Errorf("assigning: %w", err)
 	}
 	fmt.Fprintf(out, "  assigned to %s\n", assignee)
-	if _, err := c.AddComment(ctx, oldest.Name, "Triage playbook: reviewed, confirmed malicious, closing.", nil); err != nil {
+	if _, err := c.CreateComment(ctx, oldest.Name, "Triage playbook: reviewed, confirmed malicious, closing.", nil); err != nil {
 		return fmt.Errorf("commenting: %w", err)
 	}
 	fmt.Fprintln(out, "  comment added")
 	closed, err := c.CloseIncident(ctx, oldest.Name, sentinel.ClassificationTruePositive, sentinel.ClassificationReasonSuspiciousActivity,
-		"Confirmed malicious; containment done by the triage playbook.", nil)
+		&sentinel.CloseIncidentOptions{Comment: "Confirmed malicious; containment done by the triage playbook."})
 	if err != nil {
 		return fmt.Errorf("closing: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -115,4 +116,21 @@ func (t *Transport) Unused() []string {
 		}
 	}
 	return out
+}
+
+// APIVersion returns the api-version the cassette was recorded at: that of its first
+// interaction ("" when it has none or its URL has no api-version). A client that replays a
+// cassette sends that version, so a change of the SDK's default does not invalidate
+// recordings.
+func (t *Transport) APIVersion() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.interactions) == 0 {
+		return ""
+	}
+	u, err := url.Parse(t.interactions[0].URL)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("api-version")
 }

@@ -34,6 +34,7 @@ type Pager[T any] struct {
 	first  *Request                                   // the first page's request
 	next   func(link string) (*Request, error)        // the request for a nextLink; nil means GET it verbatim
 	decode func(dec *jsontext.Decoder, item *T) error // one item of "value"
+	member string                                     // the items' member when not "value" (entities)
 	link   string                                     // the nextLink to request next; "" before the first page
 	seen   map[string]struct{}
 	err    error
@@ -59,6 +60,10 @@ func SetNext[T any](p *Pager[T], next func(link string) (*Request, error)) { p.n
 func SetDecode[T any](p *Pager[T], decode func(dec *jsontext.Decoder, item *T) error) {
 	p.decode = decode
 }
+
+// SetMember makes p read the items from member instead of "value" (the entities of an
+// incident come in "entities").
+func SetMember[T any](p *Pager[T], member string) { p.member = member }
 
 // DecodeItem decodes one item of a page with the model options.
 func DecodeItem[T any](dec *jsontext.Decoder, item *T) error {
@@ -123,7 +128,7 @@ func (p *Pager[T]) fetch(ctx context.Context, dst []T) ([]T, error) {
 	var items []T
 	var next string
 	err := p.t.Exchange(ctx, r, func(resp *http.Response) (err error) {
-		items, next, err = DecodePage(resp, dst, p.decode, r.Service.NextLink)
+		items, next, err = DecodePage(resp, dst, p.member, p.decode, r.Service.NextLink)
 		return err
 	})
 	if err != nil {
@@ -215,9 +220,14 @@ func (p *Pager[T]) Collect(ctx context.Context, limit int) ([]T, error) {
 const maxPageItems = 50_000
 
 // DecodePage stream-decodes a {"value": [...], "nextLink": "..."} page (Microsoft Graph:
-// "@odata.nextLink", the member nextMember), appending the items to dst. A body without
-// "value", or an error object, is an error, never an empty page.
-func DecodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decoder, *T) error, nextMember string) ([]T, string, error) {
+// "@odata.nextLink", the member nextMember; the items in member when it is not ""),
+// appending the items to dst. A body without the items' member, or an error object, is an
+// error, never an empty page.
+func DecodePage[T any](resp *http.Response, dst []T, member string, decode func(*jsontext.Decoder, *T) error, nextMember string) ([]T, string, error) {
+	items := `"value"`
+	if member != "" {
+		items = `"` + member + `"`
+	}
 	var next string
 	sawValue := false
 	start := len(dst)
@@ -253,7 +263,7 @@ func DecodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 			if err != nil {
 				return fail(err)
 			}
-		case `"value"`:
+		case items:
 			sawValue = true
 			if dec.PeekKind() == 'n' {
 				if _, err := dec.ReadToken(); err != nil {
@@ -301,7 +311,7 @@ func DecodePage[T any](resp *http.Response, dst []T, decode func(*jsontext.Decod
 		return fail(err)
 	}
 	if !sawValue {
-		return fail(errors.New(`the page has no "value" member`))
+		return fail(fmt.Errorf("the page has no %s member", items))
 	}
 	return dst, next, nil
 }
