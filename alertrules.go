@@ -236,7 +236,6 @@ type AlertRule interface {
 	Kind() AlertRuleKind
 	// Envelope returns the rule's ARM ID, name (its rule ID), etag and system data.
 	Envelope() *Resource
-	validate() error
 }
 
 // ScheduledAlertRule runs a KQL query on a schedule and raises alerts from its results. Its
@@ -523,7 +522,7 @@ func (c *Client) CreateOrUpdateAlertRule(ctx context.Context, ruleID string, rul
 	if isNilInterface(rule) {
 		return nil, argError("rule", "must not be nil")
 	}
-	if err := rule.validate(); err != nil {
+	if err := validate(rule); err != nil {
 		return nil, err
 	}
 	var out AlertRule

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // AlertStatus is the lifecycle status of a security alert.
@@ -134,6 +135,6 @@ func (c *Client) ListAlerts(incidentID string, _ *ListAlertsOptions) *Pager[Secu
 		return errPager[SecurityAlert](err)
 	}
 	p := newPager[SecurityAlert](c, &request{op: "Client.ListAlerts", method: http.MethodPost, path: c.path("incidents", incidentID, "alerts")})
-	p.decode = decodeEntityValue[SecurityAlert]
+	rest.SetDecode(p, decodeEntityValue[SecurityAlert])
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/sentinel-go/sentinel/internal/rest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,13 +46,13 @@ func TestEachAudienceOnlyReachesItsOrigin(t *testing.T) {
 	require.NoError(t, err)
 	tests := []struct {
 		name     string
-		svc      *service
+		svc      *rest.Service
 		url      string
 		audience string
 		allowed  string
 	}{
-		{"ARM token to Log Analytics", &c.arm, "https://api.loganalytics.io/v1/workspaces/x/query", "Azure Resource Manager", "https://management.azure.com"},
-		{"Log Analytics token to ARM", &c.logs, "https://management.azure.com/subscriptions/x", "Log Analytics", "https://api.loganalytics.io"},
+		{"ARM token to Log Analytics", c.arm, "https://api.loganalytics.io/v1/workspaces/x/query", "Azure Resource Manager", "https://management.azure.com"},
+		{"Log Analytics token to ARM", c.logs, "https://management.azure.com/subscriptions/x", "Log Analytics", "https://api.loganalytics.io"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -263,7 +263,6 @@ const (
 type AutomationRuleCondition interface {
 	// Kind returns the condition's type, its "conditionType".
 	Kind() ConditionType
-	validate() error
 }
 
 // PropertyCondition holds when a property of the incident (or of its alerts or entities)
@@ -397,7 +396,6 @@ var _ = newFamilyOn[ConditionType, AutomationRuleCondition]("conditionType", "au
 type AutomationRuleAction interface {
 	// Kind returns the action's type, its "actionType".
 	Kind() ActionType
-	validate() error
 }
 
 // ModifyPropertiesAction changes properties of the incident: the fields that are set.
@@ -607,11 +605,11 @@ func checkConditions(prefix string, conds []AutomationRuleCondition) error {
 }
 
 // checkMember validates a condition or an action, refusing nil.
-func checkMember(v interface{ validate() error }) error {
+func checkMember(v any) error {
 	if isNilInterface(v) {
 		return argError("", "must not be nil")
 	}
-	return v.validate()
+	return validate(v)
 }
 
 // within names an *ArgumentError's field below prefix ("Actions[2]." and "Title" make
@@ -748,7 +746,7 @@ func (c *Client) CreateOrUpdateAutomationRule(ctx context.Context, ruleID string
 	if err := c.resourceName("ruleID", &ruleID, "automationRules"); err != nil {
 		return AutomationRule{}, err
 	}
-	if err := rule.validate(c.clock.Now()); err != nil {
+	if err := rule.validate(c.t.Clock.Now()); err != nil {
 		return AutomationRule{}, err
 	}
 	rule.ID, rule.Type, rule.SystemData = "", "", SystemData{} // read-only envelope

@@ -84,7 +84,6 @@ type DataConnector interface {
 	Kind() DataConnectorKind
 	// Envelope returns the connector's ARM ID, name (its connector ID), etag and system data.
 	Envelope() *Resource
-	validate() error
 }
 
 // AzureActiveDirectoryDataConnector brings Entra ID Protection alerts. Its fields read flat
@@ -432,7 +431,7 @@ func (c *Client) CreateOrUpdateDataConnector(ctx context.Context, connectorID st
 	if isNilInterface(connector) {
 		return nil, argError("connector", "must not be nil")
 	}
-	if err := connector.validate(); err != nil {
+	if err := validate(connector); err != nil {
 		return nil, err
 	}
 	var out DataConnector

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/sentinel-go/sentinel/internal/rest"
 	"github.com/sentinel-go/sentinel/sentineltest"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkIncidentDecoder(b *testing.B) {
 	for b.Loop() {
 		resp := &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(page))}
 		var err error
-		items, _, err = decodePage(resp, items[:0], "", decodeItem[Incident])
+		items, _, err = rest.DecodePage(resp, items[:0], "", rest.DecodeItem[Incident], "nextLink")
 		if err != nil || len(items) != n {
 			b.Fatal(err, len(items))
 		}

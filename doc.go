@@ -62,8 +62,16 @@
 // waited out, honouring Retry-After, for up to ClientOptions.ThrottleBudget (5 minutes by
 // default) in total per call; beyond that the call fails with [ErrThrottled].
 //
+// # Microsoft Defender (Graph)
+//
+// For workspaces onboarded to the Microsoft Defender portal, Microsoft recommends the Microsoft
+// Graph security API for unified incidents and alerts. Package defender is its client, built on
+// the same pipeline, [Pager], errors and model layer as this package: incidents and alerts
+// (with their evidence by kind), advanced hunting into structs, an incident watcher, and the
+// link between a Sentinel incident from "Microsoft XDR" and its Graph incident.
+//
 // # Testing
 //
 // Package sentineltest is an in-memory Sentinel emulator for tests, with fault injection and
-// a request log.
+// a request log; it serves the Graph security API too.
 package sentinel

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/model"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // EntityKind is the kind of an entity, its "kind" on the wire. Kinds the service adds later
@@ -889,9 +891,7 @@ func decodeEntityOf[T any, P interface {
 	if raw.Kind() == '{' {
 		errs = append(errs, decodeLenient(raw, p))
 	}
-	env := p.Envelope()
-	env.raw = raw.Clone()
-	env.decodeErr = errors.Join(errs...)
+	model.SetLenient(p.Envelope(), raw.Clone(), errors.Join(errs...))
 	*out = p
 	return nil
 }
@@ -958,7 +958,7 @@ func (c *Client) ListEntities(incidentID string, _ *ListEntitiesOptions) *Pager[
 		return errPager[Entity](err)
 	}
 	p := newPager[Entity](c, &request{op: "Client.ListEntities", method: http.MethodPost, path: c.path("incidents", incidentID, "entities")})
-	p.member = "entities"
+	rest.SetMember(p, "entities")
 	return p
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // IncidentRef identifies the incident a hunting bookmark is attached to.
@@ -65,6 +66,6 @@ func (c *Client) ListIncidentBookmarks(incidentID string, _ *ListIncidentBookmar
 		return errPager[BookmarkEntity](err)
 	}
 	p := newPager[BookmarkEntity](c, &request{op: "Client.ListIncidentBookmarks", method: http.MethodPost, path: c.path("incidents", incidentID, "bookmarks")})
-	p.decode = decodeEntityValue[BookmarkEntity]
+	rest.SetDecode(p, decodeEntityValue[BookmarkEntity])
 	return p
 }

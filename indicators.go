@@ -11,6 +11,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // TextTime is a time the service sends as free text. The threat-intelligence API declares
@@ -460,7 +461,7 @@ func (c *Client) QueryIndicators(opts *QueryIndicatorsOptions) *Pager[Indicator]
 	body := indicatorQuery(o) // the same fields, with the wire names
 	const op = "Client.QueryIndicators"
 	p := newPager[Indicator](c, &request{op: op, method: http.MethodPost, path: c.tiPath("queryIndicators"), body: &body})
-	p.next = func(link string) (*request, error) {
+	rest.SetNext(p, func(link string) (*rest.Request, error) {
 		u, err := url.Parse(link)
 		if err != nil {
 			return nil, err
@@ -475,8 +476,8 @@ func (c *Client) QueryIndicators(opts *QueryIndicatorsOptions) *Pager[Indicator]
 		}
 		next := body
 		next.SkipToken = tok
-		return &request{op: op, method: http.MethodPost, rawURL: link, body: &next}, nil
-	}
+		return c.wire(&request{op: op, method: http.MethodPost, rawURL: link, body: &next}), nil
+	})
 	return p
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sentinel-go/sentinel"
+	"github.com/sentinel-go/sentinel/defender"
 	"github.com/sentinel-go/sentinel/internal/iso8601"
 )
 
@@ -111,6 +112,12 @@ var losslessCases = []struct {
 	{"testdata/automationrules/action_runplaybook.json", func() any { return new(sentinel.RunPlaybookAction) }},
 	{"testdata/automationrules/action_addincidenttask.json", func() any { return new(sentinel.AddIncidentTaskAction) }},
 	{"testdata/automationrules/action_unknown.json", func() any { return new(sentinel.UnknownAutomationRuleAction) }},
+	// Microsoft Graph (package defender): an incident with its alerts, an alert with evidence
+	// of every typed kind and one unknown kind (decoded through the Evidence interface),
+	// and a hunting result.
+	{"defender/testdata/incident.json", func() any { return new(defender.Incident) }},
+	{"defender/testdata/alert.json", func() any { return new(defender.Alert) }},
+	{"defender/testdata/hunting.json", func() any { return new(defender.HuntingResult) }},
 }
 
 // automationRuleKinds are the condition and action fixtures decoded through their family's
@@ -281,9 +288,9 @@ var (
 
 // discriminators are the members that say a polymorphic object's kind: another value would
 // make it another (unknown) kind, which an object decoded into a typed kind cannot take.
-var discriminators = map[string]bool{"kind": true, "conditionType": true, "actionType": true}
+var discriminators = map[string]bool{"kind": true, "conditionType": true, "actionType": true, "@odata.type": true}
 
-// injectValues replaces every string that is not a time, a duration or a discriminator by a
+// injectValues replaces every string that is not a time, a duration or a discriminator (Graph's "@odata.type" too) by a
 // value no enum knows.
 func injectValues(v any, key string, n *int) any {
 	switch v := v.(type) {

@@ -11,16 +11,16 @@ import (
 func odata(filter, orderBy string, top int, skipToken string) []param {
 	var q []param
 	if filter != "" {
-		q = append(q, param{"$filter", filter})
+		q = append(q, param{Key: "$filter", Value: filter})
 	}
 	if orderBy != "" {
-		q = append(q, param{"$orderby", orderBy})
+		q = append(q, param{Key: "$orderby", Value: orderBy})
 	}
 	if top > 0 {
-		q = append(q, param{"$top", strconv.Itoa(top)})
+		q = append(q, param{Key: "$top", Value: strconv.Itoa(top)})
 	}
 	if skipToken != "" {
-		q = append(q, param{"$skipToken", skipToken})
+		q = append(q, param{Key: "$skipToken", Value: skipToken})
 	}
 	return q
 }

@@ -1,13 +1,13 @@
 package sentinel
 
 import (
-	"context"
 	"net/url"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/sentinel-go/sentinel/internal/pipeline"
+	"github.com/sentinel-go/sentinel/internal/rest"
 )
 
 // DefaultAPIVersion is the Microsoft.SecurityInsights api-version the client sends unless
@@ -17,7 +17,7 @@ const DefaultAPIVersion = "2025-12-01"
 
 // DefaultThrottleBudget is how long one call may wait in total for 429 Too Many Requests
 // responses when ClientOptions.ThrottleBudget is zero.
-const DefaultThrottleBudget = 5 * time.Minute
+const DefaultThrottleBudget = rest.DefaultThrottleBudget
 
 // ClientOptions configures a Client. A nil *ClientOptions means all defaults. The client
 // copies the options; changing them after NewClient has no effect.
@@ -83,8 +83,9 @@ type ClientOptions struct {
 // RateLimiter is a client-side token bucket shared by any number of clients: it admits
 // requests at a steady rate with bursts of a given size. ARM refills subscription reads at
 // 25 per second per principal (bucket 250); the older hourly model allows 12,000 reads per
-// hour (3.3 per second).
-type RateLimiter struct{ l *pipeline.RateLimiter }
+// hour (3.3 per second). Its Wait method blocks until the limiter admits one request or the
+// context is done.
+type RateLimiter = pipeline.RateLimiter
 
 // NewRateLimiter returns a limiter that admits perSecond requests per second on average and
 // up to burst requests at once. It panics if perSecond is not positive.
@@ -92,11 +93,24 @@ func NewRateLimiter(perSecond float64, burst int) *RateLimiter {
 	if !(perSecond > 0) {
 		panic("sentinel: NewRateLimiter: perSecond must be positive")
 	}
-	return &RateLimiter{l: pipeline.NewRateLimiter(perSecond, burst, nil)}
+	return pipeline.NewRateLimiter(perSecond, burst, nil)
 }
 
-// Wait blocks until the limiter admits one request or ctx is done.
-func (r *RateLimiter) Wait(ctx context.Context) error { return r.l.Wait(ctx) }
+// transport builds the transport the client's audiences share from the options; namespace
+// is the az.namespace of the spans.
+func (o *ClientOptions) transport(cred azcore.TokenCredential, namespace string) (*rest.Transport, error) {
+	return rest.New(rest.Config{
+		Client: o.ClientOptions, Credential: cred,
+		ThrottleBudget: o.ThrottleBudget, MaxThrottleRetries: o.MaxThrottleRetries,
+		RateLimiter: o.RateLimiter, ProxyURL: o.ProxyURL, SkipTLSVerification: o.DangerouslySkipTLSVerification,
+		Clock: o.clock, Module: moduleName, Version: moduleVersion, TracingNamespace: namespace,
+		AllowedHeaders: []string{
+			"x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads",
+			"x-ms-ratelimit-remaining-subscription-writes",
+		},
+		AllowedQueryParameters: []string{"$top", "$orderby"},
+	})
+}
 
 // Ptr returns a pointer to v, for the pointer fields of partial updates:
 // IncidentUpdate{Severity: sentinel.Ptr(sentinel.SeverityHigh)}.

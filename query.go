@@ -240,7 +240,7 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 	if err != nil {
 		return nil, err
 	}
-	if c.logs.endpoint == nil {
+	if c.logs == nil {
 		return nil, argError("ClientOptions.Cloud", "the cloud configuration names no %q endpoint, which queries need", LogAnalyticsService)
 	}
 	guid := o.WorkspaceID
@@ -250,14 +250,14 @@ func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, 
 		}
 	}
 	r := &request{
-		op: op, method: http.MethodPost, service: &c.logs, noVersion: true,
-		path: c.logs.endpoint.EscapedPath() + "/v1/workspaces/" + url.PathEscape(guid) + "/query",
+		op: op, method: http.MethodPost, service: c.logs, noVersion: true,
+		path: c.logs.Endpoint.EscapedPath() + "/v1/workspaces/" + url.PathEscape(guid) + "/query",
 		body: body, ok: okQuery,
 	}
 	if prefer != "" {
 		r.header = http.Header{"Prefer": {prefer}}
 	}
-	resp, err := c.send(policy.WithRetryOptions(ctx, c.queryRetry), r)
+	resp, err := c.send(policy.WithRetryOptions(ctx, c.t.QueryRetry), r)
 	if err != nil {
 		return nil, err
 	}

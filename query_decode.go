@@ -17,6 +17,8 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/errs"
+	"github.com/sentinel-go/sentinel/internal/rowmap"
 )
 
 // ColumnError reports a value, or a whole column, that does not fit the type it is decoded
@@ -116,15 +118,9 @@ func DecodeTable[T any](t *Table) ([]T, error) {
 	return out, nil
 }
 
-// structField is a field of a struct that rows decode into.
-type structField struct {
-	name     string // Go name
-	column   string
-	tagged   bool
-	optional bool
-	offset   uintptr
-	typ      reflect.Type
-}
+// structField is a field of a struct that rows decode into (see rowmap for the mapping
+// rule, shared with defender's hunting decoders).
+type structField = rowmap.Field
 
 type structInfo struct {
 	typ    reflect.Type
@@ -137,62 +133,12 @@ func structInfoFor(t reflect.Type) (*structInfo, error) {
 	if v, ok := structInfos.Load(t); ok {
 		return v.(*structInfo), nil
 	}
-	if t.Kind() != reflect.Struct {
-		return nil, argError("T", "rows decode into a struct type, not %s", t)
-	}
-	si := &structInfo{typ: t}
-	if err := si.collect(t, 0, 0); err != nil {
+	fields, err := rowmap.Fields(t)
+	if err != nil {
 		return nil, err
 	}
-	seen := map[string]string{}
-	for _, f := range si.fields {
-		if other, dup := seen[f.column]; dup {
-			return nil, argError("T", "fields %s and %s of %s both map to column %q", other, f.name, t, f.column)
-		}
-		seen[f.column] = f.name
-	}
-	v, _ := structInfos.LoadOrStore(t, si)
+	v, _ := structInfos.LoadOrStore(t, &structInfo{typ: t, fields: fields})
 	return v.(*structInfo), nil
-}
-
-func (si *structInfo) collect(t reflect.Type, base uintptr, depth int) error {
-	if depth > 8 {
-		return argError("T", "%s nests embedded structs too deeply", si.typ)
-	}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag, hasTag := f.Tag.Lookup("kql")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if f.Anonymous && !hasTag {
-			ft := f.Type
-			if ft.Kind() == reflect.Struct && ft != timeType {
-				if err := si.collect(ft, base+f.Offset, depth+1); err != nil {
-					return err
-				}
-				continue
-			}
-			if ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct {
-				if f.IsExported() {
-					return argError("T", "embedded pointer %s in %s is not supported; embed the struct itself", ft, si.typ)
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		si.fields = append(si.fields, structField{
-			name: f.Name, column: name, tagged: hasTag,
-			optional: opts == "optional", offset: base + f.Offset, typ: f.Type,
-		})
-	}
-	return nil
 }
 
 // setFunc stores a cell of kind k (never null) with text s into the field at f.
@@ -266,26 +212,26 @@ func newPlan(si *structInfo, t *Table) (*typedPlan, error) {
 	p := &typedPlan{cols: make([]colPlan, len(t.Columns)), table: t}
 	for i := range si.fields {
 		f := &si.fields[i]
-		j := t.ColumnIndex(f.column)
-		field := f.name + " (" + f.typ.String() + ")"
+		j := t.ColumnIndex(f.Column)
+		field := f.Name + " (" + f.Type.String() + ")"
 		if j < 0 {
 			// A field no column fills is an error, never a silently zero value: a typo in a
 			// column name, or a query that projects the column away, would go unnoticed.
-			if !f.optional {
-				return nil, &ColumnError{Table: t.Name, Row: -1, Column: f.column, Field: field,
-					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that, or `kql:\"-\"` to leave it out", errNoColumn, f.column)}
+			if !f.Optional {
+				return nil, &ColumnError{Table: t.Name, Row: -1, Column: f.Column, Field: field,
+					Err: fmt.Errorf("%w; tag the field `kql:\"%s,optional\"` to allow that, or `kql:\"-\"` to leave it out", errNoColumn, f.Column)}
 			}
 			continue
 		}
 		if p.cols[j].set != nil {
 			continue // another field already took this column by a case-insensitive match
 		}
-		set, err := setterFor(f.typ, t.Columns[j].Type)
+		set, err := setterFor(f.Type, t.Columns[j].Type)
 		if err != nil {
 			return nil, t.cellError(-1, j, field, err)
 		}
-		raw := f.typ == rawMessageType || f.typ == jsontextValueType
-		p.cols[j] = colPlan{set: set, offset: f.offset, field: field, raw: raw}
+		raw := f.Type == rawMessageType || f.Type == jsontextValueType
+		p.cols[j] = colPlan{set: set, offset: f.Offset, field: field, raw: raw}
 	}
 	return p, nil
 }
@@ -571,7 +517,7 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 		return nil, decodeError(resp, errors.New("empty body"))
 	}
 	if len(trimmed) > 0 && trimmed[0] != '{' {
-		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", describeBody(trimmed, resp.Header.Get("Content-Type"), "body")))
+		return nil, decodeError(resp, fmt.Errorf("expected a JSON body, got %s", errs.DescribeBody(trimmed, resp.Header.Get("Content-Type"), "body")))
 	}
 	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), resp.Body), n: maxQueryBody}
 	res, errObj, sawTables, err := decodeQueryBody(body, sink)
@@ -589,15 +535,7 @@ func readQueryResponse(resp *http.Response, sink *typedSink) (*QueryResult, erro
 	if errObj == nil {
 		return res, nil
 	}
-	re := &ResponseError{
-		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get("x-ms-request-id"),
-		CorrelationID: resp.Header.Get("x-ms-correlation-request-id"),
-	}
-	if resp.Request != nil {
-		re.Method, re.URL = resp.Request.Method, cleanURL(resp.Request.URL.String())
-	}
-	re.fromInfo(errObj)
+	re := errs.FromInfo(resp, errObj)
 	if !sawTables {
 		if re.ErrorCode == "" && re.Message == "" {
 			re.Message = "the response carries an empty error object"
@@ -660,7 +598,7 @@ func (e *PartialResultError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	writeDetails(&b, e.Message, e.Details)
+	errs.WriteDetails(&b, e.Message, e.Details)
 	if e.RequestID != "" {
 		b.WriteString(" (request ID ")
 		b.WriteString(e.RequestID)
@@ -697,7 +635,7 @@ const (
 // decodeQueryBody stream-decodes a Log Analytics query response. Rows of the first table go
 // to sink when it is not nil; all others are stored. It returns the response's "error"
 // member, if any, and whether the response had a "tables" member.
-func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *errorInfo, sawTables bool, err error) {
+func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *errs.ErrorInfo, sawTables bool, err error) {
 	d := &resultDecoder{s: newKQLScanner(r), sink: sink, arena: new(arena)}
 	res = &QueryResult{}
 	s := d.s
@@ -727,7 +665,7 @@ func decodeQueryBody(r io.Reader, sink *typedSink) (res *QueryResult, errObj *er
 			if err != nil {
 				return err
 			}
-			errObj = new(errorInfo)
+			errObj = new(errs.ErrorInfo)
 			return jsonv2.Unmarshal(raw, errObj, decodeOptions)
 		}
 		err := s.skip(depthTop)

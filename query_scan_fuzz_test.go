@@ -13,6 +13,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/sentinel-go/sentinel/internal/errs"
 )
 
 // The reference decoder reads a query response the straightforward way, token by token with
@@ -85,7 +86,7 @@ func refDecode(body []byte) (*refResult, error) {
 				res.render = refValid(v)
 			}
 		case name == "error" && dec.PeekKind() == '{':
-			var e errorInfo
+			var e errs.ErrorInfo
 			if err := jsonv2.UnmarshalDecode(dec, &e, decodeOptions); err != nil {
 				return nil, err
 			}
@@ -368,4 +369,15 @@ func FuzzParseUTCTime(f *testing.F) {
 			t.Fatalf("parseUTCTime(%q) = %v, time.Parse gives %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// asciiLower lower-cases ASCII letters only, keeping every byte offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/sentinel-go/sentinel/internal/iso8601"
+	"github.com/sentinel-go/sentinel/internal/rowmap"
 )
 
 // ColumnType is the KQL type of a result column, as the Log Analytics query API names it.
@@ -113,17 +114,7 @@ func (t *Table) Len() int { return t.nrows }
 // ColumnIndex returns the index of the column named name, or -1. It prefers an exact match
 // and falls back to a case-insensitive one.
 func (t *Table) ColumnIndex(name string) int {
-	for i := range t.Columns {
-		if t.Columns[i].Name == name {
-			return i
-		}
-	}
-	for i := range t.Columns {
-		if strings.EqualFold(t.Columns[i].Name, name) {
-			return i
-		}
-	}
-	return -1
+	return rowmap.ColumnIndex(len(t.Columns), name, func(i int) string { return t.Columns[i].Name })
 }
 
 // Row returns row i. It panics if i is out of range, like a slice index.

@@ -28,7 +28,8 @@ func unsafeString(b []byte) string {
 // unsafeBytes returns the bytes of s without copying.
 //
 // Invariant: the caller only reads them (parses, compares or copies them) and does not keep
-// the slice, and never hands it to code outside this package.
+// the slice, and never hands it to code outside this package, except internal/model's
+// ParseTime (through parseTime), which only reads it during the call and keeps nothing.
 func unsafeBytes(s string) []byte {
 	if s == "" {
 		return nil

@@ -170,6 +170,10 @@ func (f *Fault) apply(w http.ResponseWriter, r *http.Request, s *Server) bool {
 	}
 	switch f.Body {
 	case "":
+		if isGraphPath(r.URL.Path) {
+			writeGraphError(w, r, status, graphFaultCode(status), http.StatusText(status))
+			return true
+		}
 		if isQueryPath(r.URL.Path) {
 			writeQueryError(w, status, &QueryError{Code: queryFaultCode(status), Message: http.StatusText(status)})
 			return true

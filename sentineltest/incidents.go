@@ -57,6 +57,7 @@ var incidentPaths = map[string]bool{
 	// additionalData.
 	"properties/labels/*": true, "properties/labels/*/labelname": true, "properties/labels/*/labeltype": true,
 	"properties/additionaldata/tactics/*": true, "properties/additionaldata/alertproductnames/*": true,
+	"properties/providerincidentid": true,
 }
 
 // maxIncidentTop is the largest $top the service accepts for incidents.

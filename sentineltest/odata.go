@@ -23,7 +23,8 @@ type odataNot struct{ x odataExpr }
 type odataCmp struct {
 	path []string
 	op   string
-	lit  any // string, float64, time.Time or nil
+	lit  any  // string, float64, time.Time or nil
+	fold bool // compare strings without regard to case (Graph's enums)
 }
 type odataContains struct {
 	path []string
@@ -87,6 +88,9 @@ func (e odataCmp) eval(o map[string]any) bool {
 		s, ok := v.(string)
 		if !ok {
 			return e.op == "ne"
+		}
+		if e.fold {
+			s, lit = strings.ToLower(s), strings.ToLower(lit)
 		}
 		c = strings.Compare(s, lit)
 	case float64:
@@ -176,14 +180,21 @@ type odataParser struct {
 	// members of its items as "properties/labels/*/labelname".
 	allowed map[string]bool
 	vars    map[string]string // lambda variables in scope: name -> lower-case collection path
+	fold    bool              // string comparisons ignore case
 }
 
 func parseFilter(s string, allowed map[string]bool) (odataExpr, error) {
+	return parseFilterFold(s, allowed, false)
+}
+
+// parseFilterFold parses like parseFilter; with fold, string comparisons ignore case (Graph's
+// enums), inside lambdas too.
+func parseFilterFold(s string, allowed map[string]bool, fold bool) (odataExpr, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return nil, err
 	}
-	p := &odataParser{toks: toks, allowed: allowed, vars: map[string]string{}}
+	p := &odataParser{toks: toks, allowed: allowed, vars: map[string]string{}, fold: fold}
 	e, err := p.or()
 	if err != nil {
 		return nil, err
@@ -340,7 +351,7 @@ func (p *odataParser) unary() (odataExpr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return odataCmp{path: path, op: op, lit: lit}, nil
+	return odataCmp{path: path, op: op, lit: lit, fold: p.fold}, nil
 }
 
 // lambdaHead splits "properties/labels/any" into the collection path and the operator.

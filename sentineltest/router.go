@@ -84,6 +84,13 @@ func (rt *router) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case h != nil:
 		h(w, r)
+	case isGraphPath(r.URL.Path):
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			writeGraphError(w, r, http.StatusMethodNotAllowed, "Request_BadRequest", fmt.Sprintf("The method '%s' is not allowed on '%s'", r.Method, r.URL.Path))
+			return
+		}
+		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", lastSegment(r.URL.Path)))
 	case isQueryPath(r.URL.Path):
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))

@@ -77,6 +77,7 @@ type WorkspaceInfo struct {
 // $orderby takes one or more of those paths (not collections) with asc or desc.
 type Server struct {
 	ts       *httptest.Server
+	graphTS  *httptest.Server // the Microsoft Graph host (see graph.go)
 	router   router
 	basePath string
 
@@ -90,6 +91,7 @@ type Server struct {
 	latency     time.Duration
 	hook        func(Request)
 	etagSeq     uint64
+	graph       *graphState
 }
 
 // Option configures NewServer.
@@ -146,11 +148,17 @@ func NewServer(opts ...Option) *Server {
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0) // clients hanging up are not news
 	s.ts.StartTLS()
+	s.graphTS = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.graphTS.Config.ErrorLog = s.ts.Config.ErrorLog
+	s.graphTS.StartTLS()
 	return s
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() {
+	s.ts.Close()
+	s.graphTS.Close()
+}
 
 // URL is the server's origin, https://127.0.0.1:port.
 func (s *Server) URL() string { return s.ts.URL }
@@ -162,13 +170,16 @@ func (s *Server) Endpoint() string { return s.ts.URL + s.basePath }
 // client's Transport.
 func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 
-// Cloud returns a cloud configuration whose ARM and Log Analytics endpoints are this server.
+// Cloud returns a cloud configuration whose ARM and Log Analytics endpoints are this server,
+// and whose Microsoft Graph endpoint (service "msgraph", defender.ServiceName) is its Graph
+// host (GraphEndpoint), another origin.
 func (s *Server) Cloud() cloud.Configuration {
 	return cloud.Configuration{
 		ActiveDirectoryAuthorityHost: s.ts.URL + "/",
 		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			cloud.ResourceManager: {Endpoint: s.Endpoint(), Audience: s.Endpoint()},
 			"query/azlogs":        {Endpoint: s.ts.URL, Audience: s.ts.URL},
+			graphService:          {Endpoint: s.graphTS.URL, Audience: s.graphTS.URL},
 		},
 	}
 }
@@ -300,6 +311,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f != nil && f.apply(w, r, s) {
+		return
+	}
+	if !s.onItsHost(r) {
+		writeGraphAwareNotFound(w, r)
 		return
 	}
 	if !rec.Authorized {
