@@ -131,7 +131,7 @@ var versionOps = []versionOp{
 		assert.Equal(s.t, s.incident, d.Incident.Name)
 	}},
 	// Comments.
-	{name: "AddComment", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
+	{name: "CreateComment", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
 		cm, err := c.CreateComment(ctx, s.incident, "Checked the sign-in logs.", &sentinel.CreateCommentOptions{ID: "v-comment"})
 		require.NoError(s.t, err)
 		assert.Equal(s.t, "Checked the sign-in logs.", cm.Message)
@@ -354,7 +354,7 @@ var versionOps = []versionOp{
 		require.NoError(s.t, err)
 		assert.Equal(s.t, []string{"phishing"}, ind.Tags)
 	}},
-	{name: "IndicatorMetrics", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
+	{name: "ListIndicatorMetrics", run: func(ctx context.Context, c *sentinel.Client, s *versionState) {
 		_, err := c.ListIndicatorMetrics(nil).Collect(ctx, 0)
 		require.NoError(s.t, err)
 	}},

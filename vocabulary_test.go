@@ -9,22 +9,29 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/sentinel-go/sentinel"
+	"github.com/sentinel-go/sentinel/defender"
 )
 
-// TestVocabulary checks the naming rules of README's API section on every method of Client,
-// by reflection, so that a method added later follows them or fails here:
+// TestVocabulary checks the naming rules of README's API section on every method of
+// sentinel.Client and defender.Client, by reflection, so that a method added later follows
+// them or fails here:
 //   - List* (and QueryIndicators, a POST search) takes no context and returns one *Pager[T];
 //   - every other method takes a context.Context first;
 //   - the last parameter is *<Method>Options, a struct type;
 //   - Get* returns a value (or an interface) and an error, never a pointer or a slice;
 //   - a method's name starts with one of the verbs of the vocabulary.
 func TestVocabulary(t *testing.T) {
+	for _, ct := range []reflect.Type{reflect.TypeFor[*sentinel.Client](), reflect.TypeFor[*defender.Client]()} {
+		t.Run(ct.String(), func(t *testing.T) { checkVocabulary(t, ct) })
+	}
+}
+
+func checkVocabulary(t *testing.T, ct reflect.Type) {
 	verbs := []string{"List", "Get", "Create", "Update", "CreateOrUpdate", "Delete",
 		"Close", "Assign", "Set", "Add", "Remove", "Complete", "Append", "Replace", "Query",
 		"Run", "New"}
 	ctxType := reflect.TypeFor[context.Context]()
 	errType := reflect.TypeFor[error]()
-	ct := reflect.TypeFor[*sentinel.Client]()
 	for i := range ct.NumMethod() {
 		m := ct.Method(i)
 		t.Run(m.Name, func(t *testing.T) {

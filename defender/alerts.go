@@ -140,16 +140,16 @@ func (c *Client) UpdateAlert(ctx context.Context, id string, u AlertUpdate, _ *U
 	return out, err
 }
 
-// AddAlertCommentOptions are the options of AddAlertComment; none yet.
-type AddAlertCommentOptions struct{}
+// CreateAlertCommentOptions are the options of CreateAlertComment; none yet.
+type CreateAlertCommentOptions struct{}
 
-// AddAlertComment adds a comment to an alert (POST /security/alerts_v2/{id}/comments) and
+// CreateAlertComment adds a comment to an alert (POST /security/alerts_v2/{id}/comments) and
 // returns every comment of the alert, the new one last, as the service does.
 //
 //meta:operation POST /security/alerts_v2/{alertId}/comments
-func (c *Client) AddAlertComment(ctx context.Context, id, comment string, _ *AddAlertCommentOptions) ([]Comment, error) {
+func (c *Client) CreateAlertComment(ctx context.Context, id, comment string, _ *CreateAlertCommentOptions) ([]Comment, error) {
 	if err := rest.CheckID("id", id); err != nil {
 		return nil, err
 	}
-	return c.addComment(ctx, "Client.AddAlertComment", comment, "alerts_v2", id)
+	return c.createComment(ctx, "Client.CreateAlertComment", comment, "alerts_v2", id)
 }

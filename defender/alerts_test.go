@@ -59,7 +59,7 @@ func TestGetUpdateAndCommentAlert(t *testing.T) {
 	assert.Equal(t, "/v1.0/security/alerts_v2/"+id, r.Path)
 	assert.JSONEq(t, `{"status":"resolved","classification":"falsePositive","determination":"notMalicious","assignedTo":"kai@contoso.com"}`, string(r.Body))
 
-	comments, err := env.client.AddAlertComment(context.Background(), id, "False positive: red team.", nil)
+	comments, err := env.client.CreateAlertComment(context.Background(), id, "False positive: red team.", nil)
 	require.NoError(t, err)
 	require.Len(t, comments, 1)
 	assert.Equal(t, "False positive: red team.", comments[0].Comment)

@@ -204,23 +204,23 @@ type commentBody struct {
 	Comment   string `json:"comment"`
 }
 
-// AddIncidentCommentOptions are the options of AddIncidentComment; none yet.
-type AddIncidentCommentOptions struct{}
+// CreateIncidentCommentOptions are the options of CreateIncidentComment; none yet.
+type CreateIncidentCommentOptions struct{}
 
-// AddIncidentComment adds a comment to an incident (POST /security/incidents/{id}/comments)
+// CreateIncidentComment adds a comment to an incident (POST /security/incidents/{id}/comments)
 // and returns what the service returns: every comment of the incident, the new one last.
 // Comments cannot be edited or deleted, and a POST that the service received but whose
 // answer was lost (retried on a 5xx) may add the comment twice.
 //
 //meta:operation POST /security/incidents/{incidentId}/comments
-func (c *Client) AddIncidentComment(ctx context.Context, id, comment string, _ *AddIncidentCommentOptions) ([]Comment, error) {
+func (c *Client) CreateIncidentComment(ctx context.Context, id, comment string, _ *CreateIncidentCommentOptions) ([]Comment, error) {
 	if err := rest.CheckID("id", id); err != nil {
 		return nil, err
 	}
-	return c.addComment(ctx, "Client.AddIncidentComment", comment, "incidents", id)
+	return c.createComment(ctx, "Client.CreateIncidentComment", comment, "incidents", id)
 }
 
-func (c *Client) addComment(ctx context.Context, op, comment string, segments ...string) ([]Comment, error) {
+func (c *Client) createComment(ctx context.Context, op, comment string, segments ...string) ([]Comment, error) {
 	if comment == "" {
 		return nil, errs.ArgError("comment", "must not be empty")
 	}

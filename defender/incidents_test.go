@@ -181,12 +181,12 @@ func TestIncidentArgumentsCheckedBeforeRequests(t *testing.T) {
 		assert.ErrorIs(t, err, sentinel.ErrInvalidArgument, "%q", id)
 		_, err = env.client.UpdateIncident(ctx, id, defender.IncidentUpdate{AssignedTo: sentinel.Ptr("a")}, nil)
 		assert.ErrorIs(t, err, sentinel.ErrInvalidArgument, "%q", id)
-		_, err = env.client.AddIncidentComment(ctx, id, "x", nil)
+		_, err = env.client.CreateIncidentComment(ctx, id, "x", nil)
 		assert.ErrorIs(t, err, sentinel.ErrInvalidArgument, "%q", id)
 	}
 	_, err := env.client.UpdateIncident(ctx, "1", defender.IncidentUpdate{}, nil)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
-	_, err = env.client.AddIncidentComment(ctx, "1", "", nil)
+	_, err = env.client.CreateIncidentComment(ctx, "1", "", nil)
 	assert.ErrorIs(t, err, sentinel.ErrInvalidArgument)
 	assert.Empty(t, env.srv.Requests())
 }
@@ -257,12 +257,12 @@ func TestUpdateIncidentRefusedByTheService(t *testing.T) {
 	assert.Equal(t, "active", env.srv.Graph().Incident(g.ID)["status"], "nothing changed")
 }
 
-func TestAddIncidentComment(t *testing.T) {
+func TestCreateIncidentComment(t *testing.T) {
 	env := newEnv(t)
 	g := env.srv.Graph().CreateIncident(map[string]any{"displayName": "x", "comments": []any{
 		map[string]any{"comment": "first", "createdBy": "DavidS@contoso.com", "createdTime": "2026-01-01T10:00:00.0000000Z"},
 	}})
-	comments, err := env.client.AddIncidentComment(context.Background(), g.ID, "Isolated the host.", nil)
+	comments, err := env.client.CreateIncidentComment(context.Background(), g.ID, "Isolated the host.", nil)
 	require.NoError(t, err)
 	require.Len(t, comments, 2, "the service answers with every comment")
 	assert.Equal(t, "first", comments[0].Comment)

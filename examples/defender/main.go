@@ -122,7 +122,7 @@ func run(out io.Writer, write bool, assignee string) error {
 		return fmt.Errorf("assigning: %w", err)
 	}
 	fmt.Fprintf(out, "\n  assigned to %s\n", assignee)
-	comments, err := c.AddIncidentComment(ctx, oldest.ID, "Triage playbook: evidence reviewed, device processes hunted, resolving.", nil)
+	comments, err := c.CreateIncidentComment(ctx, oldest.ID, "Triage playbook: evidence reviewed, device processes hunted, resolving.", nil)
 	if err != nil {
 		return fmt.Errorf("commenting: %w", err)
 	}
