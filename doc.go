@@ -28,6 +28,12 @@
 //     [Client.GetIncidentDetails] for a triage in one call.
 //   - Workspace resources: analytics rules, their templates and actions, watchlists and their
 //     items, threat-intelligence indicators, hunting bookmarks and data connectors.
+//   - Automation: automation rules with typed conditions and actions and a builder
+//     ([NewAutomationRule]), and running playbooks on incidents and entities
+//     ([Client.RunIncidentPlaybook], [Client.RunEntityPlaybook]).
+//   - Workspaces onboarded to the Defender portal: [Incident.IsFromDefenderXDR],
+//     [RedirectionOf]; package defender for Microsoft Graph's unified incidents, alerts and
+//     hunting (see below).
 //   - Searching event data with KQL: [Client.Query], [QueryInto], [QueryRows] (streaming, in
 //     bounded memory) and [DecodeTable].
 //   - Watching for new and changed incidents: [IncidentWatcher], a daemon with leases, batched
@@ -35,7 +41,11 @@
 //     them in Azure Blob Storage and spreads workspaces over replicas).
 //   - Lossless models: every member the service sends is kept and sent back, at every depth;
 //     [MarshalJSON] and [UnmarshalJSON] give the wire form.
-//   - Testing: package sentineltest, an in-memory Sentinel emulator.
+//   - Testing: package sentineltest, an in-memory Sentinel (and Graph security) emulator with
+//     typed seeding and fault injection; sentineltest/testclient, a ready client on it in one
+//     call (or on a recorded cassette with testclient.Recorded); sentineltest/recording, a
+//     recorder that captures real exchanges into sanitised cassettes and a replayer that
+//     serves them.
 //
 // # Conventions
 //
