@@ -134,10 +134,7 @@ func NewClient(ws Workspace, cred azcore.TokenCredential, opts *ClientOptions) (
 	if cred == nil {
 		return nil, argError("cred", "a credential is required")
 	}
-	var o ClientOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if o.APIVersion == "" {
 		o.APIVersion = DefaultAPIVersion
 	} else if !apiVersionRE.MatchString(o.APIVersion) {

@@ -70,10 +70,7 @@ func (c *Client) ListComments(incidentID string, opts *ListCommentsOptions) *Pag
 	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentComment](err)
 	}
-	var o ListCommentsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if o.Top < 0 {
 		return errPager[IncidentComment](argError("ListCommentsOptions.Top", "must not be negative, got %d", o.Top))
 	}
@@ -125,10 +122,7 @@ func (c *Client) CreateComment(ctx context.Context, incidentID, message string, 
 	if strings.TrimSpace(message) == "" {
 		return IncidentComment{}, argError("message", "must not be empty")
 	}
-	id := ""
-	if opts != nil {
-		id = opts.ID
-	}
+	id := optionsOf(opts).ID
 	if id == "" {
 		id = newGUID()
 	}

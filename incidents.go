@@ -243,10 +243,7 @@ const (
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents
 func (c *Client) ListIncidents(opts *ListIncidentsOptions) *Pager[Incident] {
-	var o ListIncidentsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if o.Top < 0 || o.Top > maxIncidentPageSize {
 		return errPager[Incident](argError("ListIncidentsOptions.Top", "must be between 1 and %d, got %d", maxIncidentPageSize, o.Top))
 	}
@@ -303,10 +300,7 @@ type CreateIncidentOptions struct {
 //
 //meta:operation PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentId}
 func (c *Client) CreateIncident(ctx context.Context, props IncidentProperties, opts *CreateIncidentOptions) (Incident, error) {
-	id := ""
-	if opts != nil {
-		id = opts.ID
-	}
+	id := optionsOf(opts).ID
 	if id == "" {
 		id = newGUID()
 	}
@@ -483,10 +477,7 @@ type UpdateIncidentOptions struct {
 // error matching ErrConflict. The change is validated against the incident before anything
 // is written. It returns the incident as stored.
 func (c *Client) UpdateIncident(ctx context.Context, id string, upd IncidentUpdate, opts *UpdateIncidentOptions) (Incident, error) {
-	attempts := 0
-	if opts != nil {
-		attempts = opts.MaxAttempts
-	}
+	attempts := optionsOf(opts).MaxAttempts
 	return c.updateIncident(ctx, "Client.UpdateIncident", id, upd, attempts)
 }
 
@@ -518,10 +509,7 @@ type CloseIncidentOptions struct {
 // CloseIncident closes an incident with a classification and a reason that belongs to it (see
 // ReasonsFor; none for Undetermined): UpdateIncident with Status Closed, one GET and one PUT.
 func (c *Client) CloseIncident(ctx context.Context, id string, classification Classification, reason ClassificationReason, opts *CloseIncidentOptions) (Incident, error) {
-	var o CloseIncidentOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	status := IncidentStatusClosed
 	upd.Status, upd.Classification, upd.ClassificationReason = &status, &classification, &reason
@@ -545,10 +533,7 @@ func (c *Client) AssignIncident(ctx context.Context, id string, owner IncidentOw
 	if owner.ObjectID == "" && owner.UserPrincipalName == "" && owner.Email == "" {
 		return Incident{}, argError("owner", "needs an object ID, a user principal name or an email; use UpdateIncident with a zero Owner to unassign")
 	}
-	var o AssignIncidentOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	upd.Owner = &owner
 	return c.updateIncident(ctx, "Client.AssignIncident", id, upd, o.MaxAttempts)
@@ -565,10 +550,7 @@ type SetIncidentSeverityOptions struct {
 // SetIncidentSeverity changes an incident's severity: UpdateIncident with Severity, one GET
 // and one PUT.
 func (c *Client) SetIncidentSeverity(ctx context.Context, id string, severity Severity, opts *SetIncidentSeverityOptions) (Incident, error) {
-	var o SetIncidentSeverityOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	upd.Severity = &severity
 	return c.updateIncident(ctx, "Client.SetIncidentSeverity", id, upd, o.MaxAttempts)
@@ -585,10 +567,7 @@ type SetIncidentStatusOptions struct {
 // SetIncidentStatus changes an incident's status (closing needs CloseIncident's
 // classification): UpdateIncident with Status, one GET and one PUT.
 func (c *Client) SetIncidentStatus(ctx context.Context, id string, status IncidentStatus, opts *SetIncidentStatusOptions) (Incident, error) {
-	var o SetIncidentStatusOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	upd.Status = &status
 	return c.updateIncident(ctx, "Client.SetIncidentStatus", id, upd, o.MaxAttempts)
@@ -608,10 +587,7 @@ func (c *Client) AddIncidentLabels(ctx context.Context, id string, labels []stri
 	if len(labels) == 0 {
 		return Incident{}, argError("labels", "must not be empty")
 	}
-	var o AddIncidentLabelsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	upd.AddLabels = append(slices.Clip(upd.AddLabels), labels...)
 	return c.updateIncident(ctx, "Client.AddIncidentLabels", id, upd, o.MaxAttempts)
@@ -631,10 +607,7 @@ func (c *Client) RemoveIncidentLabels(ctx context.Context, id string, labels []s
 	if len(labels) == 0 {
 		return Incident{}, argError("labels", "must not be empty")
 	}
-	var o RemoveIncidentLabelsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	upd := o.Also
 	upd.RemoveLabels = append(slices.Clip(upd.RemoveLabels), labels...)
 	return c.updateIncident(ctx, "Client.RemoveIncidentLabels", id, upd, o.MaxAttempts)

@@ -269,10 +269,7 @@ type ListIndicatorsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/indicators
 func (c *Client) ListIndicators(opts *ListIndicatorsOptions) *Pager[Indicator] {
-	var o ListIndicatorsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if o.Top < 0 {
 		return errPager[Indicator](argError("ListIndicatorsOptions.Top", "must not be negative, got %d", o.Top))
 	}
@@ -451,10 +448,7 @@ func (o *QueryIndicatorsOptions) validate() error {
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/threatIntelligence/main/queryIndicators
 func (c *Client) QueryIndicators(opts *QueryIndicatorsOptions) *Pager[Indicator] {
-	var o QueryIndicatorsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if err := o.validate(); err != nil {
 		return errPager[Indicator](err)
 	}

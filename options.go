@@ -112,6 +112,16 @@ func (o *ClientOptions) transport(cred azcore.TokenCredential, namespace string)
 	})
 }
 
+// optionsOf returns *opts, or the zero options (the defaults) for nil: every method takes its
+// options this way and never changes the caller's struct.
+func optionsOf[T any](opts *T) T {
+	if opts == nil {
+		var zero T
+		return zero
+	}
+	return *opts
+}
+
 // Ptr returns a pointer to v, for the pointer fields of partial updates:
 // IncidentUpdate{Severity: sentinel.Ptr(sentinel.SeverityHigh)}.
 func Ptr[T any](v T) *T { return &v }

@@ -43,10 +43,7 @@ type RunIncidentPlaybookOptions struct {
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/incidents/{incidentIdentifier}/runPlaybook
 func (c *Client) RunIncidentPlaybook(ctx context.Context, incidentID, logicAppResourceID string, opts *RunIncidentPlaybookOptions) error {
-	var o RunIncidentPlaybookOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return err
 	}
@@ -80,10 +77,7 @@ type RunEntityPlaybookOptions struct {
 //
 //meta:operation POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/entities/{entityIdentifier}/runPlaybook
 func (c *Client) RunEntityPlaybook(ctx context.Context, entityID, logicAppResourceID string, opts *RunEntityPlaybookOptions) error {
-	var o RunEntityPlaybookOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if err := c.resourceName("entityID", &entityID, "entities"); err != nil {
 		return err
 	}

@@ -232,10 +232,7 @@ func QueryRows[T any](ctx context.Context, c *Client, kql string, opts *QueryOpt
 var okQuery = []int{http.StatusOK, http.StatusNoContent}
 
 func (c *Client) query(ctx context.Context, op, kql string, opts *QueryOptions, sink *typedSink) (*QueryResult, error) {
-	var o QueryOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	body, prefer, err := o.build(kql)
 	if err != nil {
 		return nil, err

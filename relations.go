@@ -57,10 +57,7 @@ func (c *Client) ListRelations(incidentID string, opts *ListRelationsOptions) *P
 	if err := c.resourceName("incidentID", &incidentID, "incidents"); err != nil {
 		return errPager[IncidentRelation](err)
 	}
-	var o ListRelationsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	if o.Top < 0 {
 		return errPager[IncidentRelation](argError("ListRelationsOptions.Top", "must not be negative, got %d", o.Top))
 	}
@@ -116,10 +113,7 @@ func (c *Client) CreateRelation(ctx context.Context, incidentID, relatedResource
 	if err := checkResourceID("relatedResourceID", relatedResourceID); err != nil {
 		return IncidentRelation{}, err
 	}
-	name := ""
-	if opts != nil {
-		name = opts.Name
-	}
+	name := optionsOf(opts).Name
 	if name == "" {
 		name = relationNameFor(relatedResourceID)
 	}

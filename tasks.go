@@ -125,10 +125,7 @@ func (c *Client) CreateTask(ctx context.Context, incidentID string, task Inciden
 	if err := validateTask(&task); err != nil {
 		return IncidentTask{}, err
 	}
-	id := ""
-	if opts != nil {
-		id = opts.ID
-	}
+	id := optionsOf(opts).ID
 	if id == "" {
 		id = newGUID()
 	}
@@ -194,10 +191,7 @@ func (c *Client) UpdateTask(ctx context.Context, incidentID, taskID string, upd 
 	if upd.Status != nil && *upd.Status == "" {
 		return IncidentTask{}, argError("IncidentTaskUpdate.Status", "must not be empty")
 	}
-	attempts := 0
-	if opts != nil {
-		attempts = opts.MaxAttempts
-	}
+	attempts := optionsOf(opts).MaxAttempts
 	return readModifyWrite(attempts, fmt.Sprintf("task %s of incident %s", taskID, incidentID),
 		func() (IncidentTask, error) { return c.GetTask(ctx, incidentID, taskID, nil) },
 		func(task *IncidentTask) error {

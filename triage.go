@@ -87,10 +87,7 @@ func (c *Client) GetIncidentDetails(ctx context.Context, id string, opts *GetInc
 	if err := c.resourceName("id", &id, "incidents"); err != nil {
 		return IncidentDetails{}, err
 	}
-	var o GetIncidentDetailsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	switch {
 	case o.MaxConcurrency < 0:
 		return IncidentDetails{}, argError("GetIncidentDetailsOptions.MaxConcurrency", "must not be negative, got %d", o.MaxConcurrency)

@@ -184,10 +184,7 @@ type IncidentWatcher struct {
 // NewIncidentWatcher returns a watcher for the client's workspace. It validates the options
 // and sends nothing; the checkpoint is loaded and the lease taken by the first poll.
 func (c *Client) NewIncidentWatcher(opts *WatchOptions) (*IncidentWatcher, error) {
-	var o WatchOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	switch {
 	case o.Mode != WatchNew && o.Mode != WatchNewAndChanged:
 		return nil, argError("WatchOptions.Mode", "unknown mode %d", o.Mode)

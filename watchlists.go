@@ -131,10 +131,7 @@ type ListWatchlistsOptions struct {
 //
 //meta:operation GET /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}/providers/Microsoft.SecurityInsights/watchlists
 func (c *Client) ListWatchlists(opts *ListWatchlistsOptions) *Pager[Watchlist] {
-	var o ListWatchlistsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	r := &request{op: "Client.ListWatchlists", method: http.MethodGet, path: c.path("watchlists"), query: odata("", "", 0, o.SkipToken)}
 	return newPager[Watchlist](c, r)
 }
@@ -282,10 +279,7 @@ func (c *Client) ListWatchlistItems(alias string, opts *ListWatchlistItemsOption
 	if err := c.resourceName("alias", &alias, "watchlists"); err != nil {
 		return errPager[WatchlistItem](err)
 	}
-	var o ListWatchlistItemsOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := optionsOf(opts)
 	r := &request{op: "Client.ListWatchlistItems", method: http.MethodGet, path: c.path("watchlists", alias, "watchlistItems"), query: odata("", "", 0, o.SkipToken)}
 	return newPager[WatchlistItem](c, r)
 }
