@@ -66,14 +66,14 @@ var readmeImports = map[string]string{
 
 // readmePrelude declares what README blocks use without declaring it: the values a reader has
 // at hand (a client, a context, an incident ID) and the reader's own code (a SOAR, a handler),
-// typed as the README means them. It shares the package of every block but a whole file.
+// typed as the README means them. Every block but a whole file is checked in one package
+// with it.
 const readmePrelude = `package readme
 
 import (
 	"context"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 
 	"github.com/sentinel-go/sentinel"
 	"github.com/sentinel-go/sentinel/sentineltest"
@@ -85,7 +85,6 @@ var (
 	client *sentinel.Client
 	srv    *sentineltest.Server
 	cred   azcore.TokenCredential
-	cc     *container.Client
 )
 
 // IDs the reader has from elsewhere.
@@ -108,7 +107,7 @@ var (
 var (
 	handler     func(context.Context, sentinel.Incident) error
 	triage      func(context.Context, *sentinel.Client) error
-	export      func(row any)
+	export      func(row signIn)
 	poisonQueue interface {
 		Put(ctx context.Context, inc sentinel.Incident, err error) error
 	}
