@@ -177,7 +177,8 @@ func readmeBlocks(text string) ([]readmeBlock, error) {
 	return blocks, errors.Join(errs...)
 }
 
-// readmeChecker type-checks README blocks against the module's packages.
+// readmeChecker type-checks README blocks against the module's packages. It is not safe for
+// concurrent use.
 type readmeChecker struct {
 	fset *token.FileSet
 	imp  types.Importer
@@ -225,7 +226,7 @@ var readmeCheckerOnce = sync.OnceValues(newReadmeChecker)
 
 // check type-checks one block and returns its errors, positioned at README.md lines.
 func (c *readmeChecker) check(b readmeBlock) []string {
-	src, err := c.wrap(b)
+	src, whole, err := c.wrap(b)
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -234,7 +235,7 @@ func (c *readmeChecker) check(b readmeBlock) []string {
 		return []string{err.Error()}
 	}
 	files := []*ast.File{file}
-	if file.Name.Name == "readme" {
+	if !whole {
 		prelude, err := parser.ParseFile(c.fset, "readme_prelude.go", readmePrelude, parser.SkipObjectResolution)
 		if err != nil {
 			return []string{err.Error()}
@@ -243,7 +244,8 @@ func (c *readmeChecker) check(b readmeBlock) []string {
 	}
 	var problems []string
 	conf := types.Config{Importer: c.imp, Error: func(err error) {
-		if te, ok := err.(types.Error); ok && isUnusedError(te.Msg) {
+		var te types.Error
+		if errors.As(err, &te) && isUnusedError(te.Msg) {
 			return
 		}
 		problems = append(problems, err.Error())
@@ -259,13 +261,13 @@ func isUnusedError(msg string) bool {
 		(strings.HasPrefix(msg, `"`) && strings.HasSuffix(msg, " and not used") && strings.Contains(msg, " imported"))
 }
 
-// wrap returns a block as a Go file of package readme (unless it is a whole file), with the
-// imports of the readmeImports names it uses and a //line directive that positions its code
-// at its README lines.
-func (c *readmeChecker) wrap(b readmeBlock) (string, error) {
+// wrap returns a block as a Go file of package readme, with the imports of the readmeImports
+// names it uses, or as it is when it is a whole file; either way with a //line directive that
+// positions its code at its README lines.
+func (c *readmeChecker) wrap(b readmeBlock) (src string, whole bool, err error) {
 	directive := fmt.Sprintf("//line README.md:%d:1\n", b.line)
 	if _, err := parser.ParseFile(token.NewFileSet(), "", b.code, parser.PackageClauseOnly); err == nil {
-		return directive + b.code, nil // a whole file
+		return directive + b.code, true, nil
 	}
 	prefix, suffix := "", "\n" // top-level declarations
 	file, err := parser.ParseFile(token.NewFileSet(), "", "package readme\n"+b.code, parser.SkipObjectResolution)
@@ -273,7 +275,7 @@ func (c *readmeChecker) wrap(b readmeBlock) (string, error) {
 		prefix, suffix = "func _() error {\n", "\nreturn nil\n}\n"
 		file, err = parser.ParseFile(token.NewFileSet(), "", "package readme\n"+prefix+directive+b.code+suffix, parser.SkipObjectResolution)
 		if err != nil {
-			return "", err // a syntax error, at its README line
+			return "", false, err // a syntax error, at its README line
 		}
 	}
 	var imports strings.Builder
@@ -287,7 +289,7 @@ func (c *readmeChecker) wrap(b readmeBlock) (string, error) {
 		}
 		return true
 	})
-	return "package readme\n" + imports.String() + prefix + directive + b.code + suffix, nil
+	return "package readme\n" + imports.String() + prefix + directive + b.code + suffix, false, nil
 }
 
 func TestREADMECompiles(t *testing.T) {
