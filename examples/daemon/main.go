@@ -91,13 +91,14 @@ type line struct {
 
 // printer writes incident lines and counts deliveries per incident state.
 type printer struct {
-	mu   sync.Mutex
-	out  *json.Encoder
-	seen map[string]int
+	mu        sync.Mutex
+	out       *json.Encoder
+	seen      map[string]int
+	byReplica map[string]int
 }
 
 func newPrinter(w io.Writer) *printer {
-	return &printer{out: json.NewEncoder(w), seen: map[string]int{}}
+	return &printer{out: json.NewEncoder(w), seen: map[string]int{}, byReplica: map[string]int{}}
 }
 
 func (p *printer) handler(workspace, replica string) sentinel.Handler {
@@ -105,6 +106,7 @@ func (p *printer) handler(workspace, replica string) sentinel.Handler {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.seen[workspace+"/"+inc.Name+"@"+inc.LastModifiedTime.String()]++
+		p.byReplica[replica]++
 		l := line{Workspace: workspace, Number: inc.Number, ID: inc.Name, Severity: string(inc.Severity), Status: string(inc.Status),
 			Owner: inc.Owner.UserPrincipalName, Title: inc.Title, Created: inc.CreatedTime, Modified: inc.LastModifiedTime, Replica: replica}
 		if r, ok := sentinel.RedirectionOf(inc); ok {
@@ -115,6 +117,13 @@ func (p *printer) handler(workspace, replica string) sentinel.Handler {
 		}
 		return p.out.Encode(l)
 	}
+}
+
+// deliveredBy returns how many incidents replica delivered.
+func (p *printer) deliveredBy(replica string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byReplica[replica]
 }
 
 // counts returns the deliveries and how many of them were repeats.
@@ -264,7 +273,11 @@ func runReplicas(ctx context.Context, stdout, stderr io.Writer, conn string, mod
 		srv.DataFor(ws.Name).SeedIncidents(30)
 		workspaces = append(workspaces, ws)
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
+	// The phases follow what the replicas did, not only the clock, so that a slow machine
+	// shows the same story: replica-2 stops once it owns workspaces, replica-4 joins once
+	// they have been taken over, and the run ends after cfg.duration once replica-4 has
+	// delivered incidents of its share (or after a minute in any case).
+	ctx, cancel := context.WithTimeout(ctx, cfg.duration+time.Minute)
 	defer cancel()
 	for _, ws := range workspaces {
 		go simulate(ctx, srv.DataFor(ws.Name))
@@ -323,6 +336,23 @@ func runReplicas(ctx context.Context, stdout, stderr io.Writer, conn string, mod
 			return err
 		}
 	}
+	// owners returns how many workspaces the running replicas own, and how many of them
+	// replica i owns.
+	owners := func(i int) (total, mine int) {
+		mu.Lock()
+		defer mu.Unlock()
+		for j, r := range replicas {
+			if r.stopped {
+				continue
+			}
+			n := len(r.coord.Owned())
+			total += n
+			if j == i {
+				mine = n
+			}
+		}
+		return total, mine
+	}
 	ownership := func() string {
 		mu.Lock()
 		defer mu.Unlock()
@@ -352,7 +382,7 @@ func runReplicas(ctx context.Context, stdout, stderr io.Writer, conn string, mod
 		case <-tick.C:
 		}
 		elapsed := time.Since(began)
-		if !stopped && elapsed > cfg.duration/3 {
+		if _, mine := owners(1); !stopped && elapsed > cfg.duration/3 && mine > 0 {
 			stopped = true
 			mu.Lock()
 			r := replicas[1]
@@ -364,7 +394,7 @@ func runReplicas(ctx context.Context, stdout, stderr io.Writer, conn string, mod
 			mu.Unlock()
 			fmt.Fprintf(stderr, "%s stopped: it saved and released its checkpoints\n", r.coord.Replica())
 		}
-		if !joined && elapsed > 2*cfg.duration/3 {
+		if total, _ := owners(-1); stopped && !joined && elapsed > 2*cfg.duration/3 && total == len(workspaces) {
 			joined = true
 			if err := start("replica-4"); err != nil {
 				return err
@@ -373,6 +403,9 @@ func runReplicas(ctx context.Context, stdout, stderr io.Writer, conn string, mod
 		if own := ownership(); own != last {
 			last = own
 			fmt.Fprintf(stderr, "%5.1fs owners  %s\n", elapsed.Seconds(), own)
+		}
+		if joined && elapsed > cfg.duration && p.deliveredBy("replica-4") > 0 {
+			break
 		}
 	}
 	mu.Lock()
