@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -170,13 +171,30 @@ var strByte = func() (t [256]byte) {
 	return t
 }()
 
-// special8 reports whether one of the 8 bytes of x (read little-endian from a string's
-// content) may be '"', '\\', a control character or a byte of multi-byte UTF-8, the bytes
-// that string scanning looks at one by one. It never misses one; it may report a byte next to
-// a control character or above 0x80 that is not special, which costs only a slower look.
-func special8(x uint64) bool {
+// special8 marks the bytes of x (8 bytes of a string's content, read little-endian) that may
+// be '"', '\\', a control character or a byte of multi-byte UTF-8, the bytes that string
+// scanning looks at one by one: the high bit of each marked byte is set. It never misses
+// one, and the lowest marked byte is always one of them: a byte is marked wrongly only by a
+// borrow out of a lower byte, and only a special byte borrows. So when the result is not 0,
+// bits.TrailingZeros64(result)/8 is the index of the first special byte.
+func special8(x uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	return ((x-lo*' ')|((x^lo*'"')-lo)|((x^lo*'\\')-lo)|x)&hi != 0
+	return ((x - lo*' ') | ((x ^ lo*'"') - lo) | ((x ^ lo*'\\') - lo) | x) & hi
+}
+
+// plainEnd returns the index of the first byte at or after i in b that is not plain string
+// content (see strByte), or len(b).
+func plainEnd(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if m := special8(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(b) && strByte[b[i]] == 0 {
+		i++
+	}
+	return i
 }
 
 // strFlags say what a string's content needs before it is text.
@@ -198,10 +216,7 @@ func (s *kqlScanner) str() (content []byte, flags int, err error) {
 		b := s.buf
 	scan:
 		for i < len(b) {
-			for i < len(b) && strByte[b[i]] == 0 {
-				i++
-			}
-			if i == len(b) {
+			if i = plainEnd(b, i); i == len(b) {
 				break
 			}
 			switch strByte[b[i]] {
@@ -262,12 +277,7 @@ func (s *kqlScanner) strText(dst []byte) (text, buf []byte, err error) {
 	scan:
 		for i < len(b) {
 			run := i
-			for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
-				i += 8
-			}
-			for i < len(b) && strByte[b[i]] == 0 {
-				i++
-			}
+			i = plainEnd(b, i)
 			if mode == 1 {
 				if k := i - run; k <= 8 && run+8 <= len(b) && cap(out)-len(out) >= 8 {
 					// A short run: one 8-byte store instead of a call to memmove.

@@ -381,3 +381,42 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// TestPlainEnd checks plainEnd, whose 8-byte steps take the first marked byte of special8 as
+// the first special byte, against a byte-by-byte reference: every special byte at every
+// position of a word, alone and after another special byte (the borrow case), and with
+// bytes that are next to special ones in value.
+func TestPlainEnd(t *testing.T) {
+	ref := func(b []byte, i int) int {
+		for i < len(b) && strByte[b[i]] == 0 {
+			i++
+		}
+		return i
+	}
+	fill := []byte{'a', ' ', '!', '#', '[', ']', '~', 0x7f}
+	special := []byte{'"', '\\', 0, 0x1f, '\n', 0x80, 0xa0, 0xa2, 0xdc, 0xff}
+	for _, f := range fill {
+		for _, c := range special {
+			for _, c2 := range append([]byte{f}, special...) {
+				for pos := range 20 {
+					for start := range 3 {
+						b := bytes.Repeat([]byte{f}, 24)
+						b[pos] = c
+						if pos+1 < len(b) {
+							b[pos+1] = c2
+						}
+						for _, end := range []int{len(b), pos + 1, pos + 3, 9} {
+							sub := b[:min(end, len(b))]
+							if start > len(sub) {
+								continue
+							}
+							if got, want := plainEnd(sub, start), ref(sub, start); got != want {
+								t.Fatalf("plainEnd(%q, %d) = %d, want %d", sub, start, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -586,8 +586,11 @@ var monthDays = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // looksLikeJSON is a cheap pre-check before validating a string as JSON.
 func looksLikeJSON(s string) bool {
-	s = strings.TrimLeft(s, " \t\r\n")
-	if s == "" {
+	i := 0 // a loop, not strings.TrimLeft, which builds its cutset's table on every call
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+		i++
+	}
+	if s = s[i:]; s == "" {
 		return false
 	}
 	switch c := s[0]; {
