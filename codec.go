@@ -12,7 +12,8 @@ import (
 // invalid UTF-8 (replaced) or duplicate names (last wins), times are parsed leniently,
 // durations are ISO-8601, and the polymorphic families decode by their kind. encodeOptions
 // are used for every request body: raw JSON kept from a response (unknown members, resources
-// of unknown kinds) is written byte for byte, escapes included, and a typed kind built in Go
+// of unknown kinds) is written byte for byte, escapes and number text included (white space
+// between tokens is compacted), and a typed kind built in Go
 // gets its kind. Both are internal/model's options, complete in init, once every family of
 // this package has registered.
 var decodeOptions, encodeOptions json.Options

@@ -73,8 +73,9 @@ func (u UserInfo) IsZero() bool {
 // analytics rule, rule template or data connector of a kind added to the service later or
 // only in preview API versions (UnknownEntity, UnknownAlertRule, UnknownDataConnector are
 // its instances; defender.UnknownEvidence is one too). Raw is the object exactly as the
-// service sent it, and it is what the value encodes to, byte for byte; only the etag is
-// replaced when Etag was changed, so that an update of a rule of an unknown kind works. The
+// service sent it, and it is what the value encodes to, byte for byte (white space between
+// tokens aside: encoding writes compact JSON; strings and numbers keep their text); only the
+// etag is replaced when Etag was changed, so that an update of a rule of an unknown kind works. The
 // embedded Resource is read from Raw. Kind returns the kind as sent, Decode decodes Raw into
 // another value, and Validate checks that Raw can be sent (a JSON object with a kind).
 type Unknown[K ~string] = model.Unknown[K]
