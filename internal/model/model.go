@@ -436,6 +436,145 @@ func marshalKinded(enc *jsontext.Encoder, v any) error {
 // ("" when absent or null). When the member appears more than once, the last one counts, as
 // it does when the object is decoded.
 func DiscriminatorOf(raw []byte, member string) (string, error) {
+	if kind, ok := discriminatorFast(raw, member); ok {
+		return kind, nil
+	}
+	return discriminatorSlow(raw, member)
+}
+
+// discriminatorFast is DiscriminatorOf for the common case, in one pass over the bytes that
+// validates nothing: raw comes from a decoder that validated it (ReadValue) or was checked
+// with IsValid. It gives up (ok false) on anything it does not expect, and on escapes or
+// non-ASCII bytes in a member name or in the discriminator's value, whose meaning the
+// decoder defines (unescaping, U+FFFD for invalid UTF-8); discriminatorSlow then decides.
+// Like the decoder with duplicate names allowed, the last occurrence wins.
+// FuzzDiscriminatorOf checks that it agrees with discriminatorSlow.
+func discriminatorFast(raw []byte, member string) (kind string, ok bool) {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return "", false
+	}
+	i = skipSpace(raw, i+1)
+	if i < len(raw) && raw[i] == '}' {
+		return "", true
+	}
+	for {
+		if i >= len(raw) || raw[i] != '"' {
+			return "", false
+		}
+		start := i + 1
+		end, plain := scanString(raw, start)
+		if end < 0 || !plain {
+			return "", false
+		}
+		i = skipSpace(raw, end+1)
+		if i >= len(raw) || raw[i] != ':' {
+			return "", false
+		}
+		i = skipSpace(raw, i+1)
+		if i >= len(raw) {
+			return "", false
+		}
+		if string(raw[start:end]) == member {
+			switch raw[i] {
+			case '"':
+				vend, plain := scanString(raw, i+1)
+				if vend < 0 || !plain {
+					return "", false
+				}
+				kind = string(raw[i+1 : vend])
+				i = vend + 1
+			case 'n':
+				if !bytes.HasPrefix(raw[i:], []byte("null")) {
+					return "", false
+				}
+				kind = ""
+				i += len("null")
+			default:
+				return "", false // not a string: discriminatorSlow reports it
+			}
+		} else if i = skipValue(raw, i); i < 0 {
+			return "", false
+		}
+		i = skipSpace(raw, i)
+		if i >= len(raw) {
+			return "", false
+		}
+		switch raw[i] {
+		case ',':
+			i = skipSpace(raw, i+1)
+		case '}':
+			return kind, true
+		default:
+			return "", false
+		}
+	}
+}
+
+// skipSpace returns the index of the first byte at or after i that is not JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanString returns the index of the quote that ends the string whose content starts at i,
+// or -1, and whether the content is plain: no escape and only ASCII bytes.
+func scanString(b []byte, i int) (end int, plain bool) {
+	plain = true
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i, plain
+		case c == '\\':
+			plain = false
+			i++ // the escaped byte cannot end the string
+		case c >= 0x80:
+			plain = false
+		}
+	}
+	return -1, false
+}
+
+// skipValue returns the index just past the (valid) JSON value that starts at i, or -1.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			end, _ := scanString(b, i+1)
+			if end < 0 {
+				return -1
+			}
+			i = end
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i // the end of a number or a literal, and of its object
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r', ':':
+			if depth == 0 {
+				return i // the end of a number or a literal
+			}
+		}
+	}
+	if depth == 0 {
+		return i // a number or a literal that ends the input
+	}
+	return -1
+}
+
+// discriminatorSlow is DiscriminatorOf through a decoder: it defines the result.
+func discriminatorSlow(raw []byte, member string) (string, error) {
 	s := scanners.Get().(*scanner)
 	defer s.put()
 	dec := s.reset(raw)
