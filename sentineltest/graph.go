@@ -189,19 +189,10 @@ func (c *gcall) context(coll string, entity bool) string {
 func (c *gcall) list(coll *collection, paths map[string]bool, incidents bool) {
 	q := c.r.URL.Query()
 	docs := coll.sorted()
-	if f := q.Get("$filter"); f != "" {
-		expr, err := parseFilterFold(f, paths, true)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error())
-			return
-		}
-		kept := docs[:0]
-		for _, d := range docs {
-			if expr.eval(d.obj) {
-				kept = append(kept, d)
-			}
-		}
-		docs = kept
+	docs, err := filterDocs(docs, q.Get("$filter"), paths, true)
+	if err != nil {
+		c.fail(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error())
+		return
 	}
 	expand, ok := c.expand(incidents)
 	if !ok {

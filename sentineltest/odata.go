@@ -183,13 +183,28 @@ type odataParser struct {
 	fold    bool              // string comparisons ignore case
 }
 
-func parseFilter(s string, allowed map[string]bool) (odataExpr, error) {
-	return parseFilterFold(s, allowed, false)
+// filterDocs keeps the documents that the $filter expression f matches, in place; "" keeps
+// them all. With fold, string comparisons ignore case (Graph).
+func filterDocs(docs []*document, f string, allowed map[string]bool, fold bool) ([]*document, error) {
+	if f == "" {
+		return docs, nil
+	}
+	expr, err := parseFilter(f, allowed, fold)
+	if err != nil {
+		return nil, err
+	}
+	kept := docs[:0]
+	for _, d := range docs {
+		if expr.eval(d.obj) {
+			kept = append(kept, d)
+		}
+	}
+	return kept, nil
 }
 
-// parseFilterFold parses like parseFilter; with fold, string comparisons ignore case (Graph's
-// enums), inside lambdas too.
-func parseFilterFold(s string, allowed map[string]bool, fold bool) (odataExpr, error) {
+// parseFilter parses the $filter s over the allowed paths; with fold, string comparisons
+// ignore case (Graph's enums), inside lambdas too.
+func parseFilter(s string, allowed map[string]bool, fold bool) (odataExpr, error) {
 	toks, err := tokenize(s)
 	if err != nil {
 		return nil, err

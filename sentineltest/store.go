@@ -263,19 +263,10 @@ func (c *call) page(docs []*document, maxTop int) {
 // (the subset documented on Server, on the given lower-case paths), then paging.
 func (c *call) list(docs []*document, paths map[string]bool, maxTop int) {
 	q := c.r.URL.Query()
-	if f := q.Get("$filter"); f != "" {
-		expr, err := parseFilter(f, paths)
-		if err != nil {
-			c.fail(http.StatusBadRequest, "BadRequest", "Invalid $filter: "+err.Error())
-			return
-		}
-		kept := docs[:0]
-		for _, d := range docs {
-			if expr.eval(d.obj) {
-				kept = append(kept, d)
-			}
-		}
-		docs = kept
+	docs, err := filterDocs(docs, q.Get("$filter"), paths, false)
+	if err != nil {
+		c.fail(http.StatusBadRequest, "BadRequest", "Invalid $filter: "+err.Error())
+		return
 	}
 	if o := q.Get("$orderby"); o != "" {
 		keys, err := parseOrderBy(o, paths)
