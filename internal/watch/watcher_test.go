@@ -323,7 +323,7 @@ func TestWatcherRunStandsByThenTakesOver(t *testing.T) {
 	store := &MemoryStore{}
 	d := newDeliveries()
 	opts := func(owner string) Options[item] {
-		return Options[item]{Owner: owner, Store: store, Lease: 200 * time.Millisecond, Interval: 2 * time.Millisecond, SaveEvery: 7}
+		return Options[item]{Owner: owner, Store: store, Lease: time.Second, Interval: 2 * time.Millisecond, SaveEvery: 7}
 	}
 	a, b := newWatcher(t, srv, opts("a")), newWatcher(t, srv, opts("b"))
 	ctxA, stopA := context.WithCancel(context.Background())
