@@ -49,7 +49,7 @@ func TestCoordinatorSpreadsJoinsAndLeaves(t *testing.T) {
 	const (
 		keys  = 12
 		k     = 20
-		lease = 400 * time.Millisecond
+		lease = time.Second
 	)
 	shared := &MemoryStore{}
 	servers := map[string]*numbers{}
