@@ -26,6 +26,7 @@ const (
 	WatchNewAndChanged
 )
 
+// String returns the mode's name: "new" or "new-and-changed".
 func (m WatchMode) String() string {
 	switch m {
 	case WatchNew:

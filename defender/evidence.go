@@ -766,51 +766,136 @@ type GitHubUserEvidence struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
-func (*UserEvidence) Kind() EvidenceKind                 { return EvidenceKindUser }
-func (*DeviceEvidence) Kind() EvidenceKind               { return EvidenceKindDevice }
-func (*IPEvidence) Kind() EvidenceKind                   { return EvidenceKindIP }
-func (*URLEvidence) Kind() EvidenceKind                  { return EvidenceKindURL }
-func (*FileEvidence) Kind() EvidenceKind                 { return EvidenceKindFile }
-func (*FileHashEvidence) Kind() EvidenceKind             { return EvidenceKindFileHash }
-func (*ProcessEvidence) Kind() EvidenceKind              { return EvidenceKindProcess }
-func (*RegistryKeyEvidence) Kind() EvidenceKind          { return EvidenceKindRegistryKey }
-func (*RegistryValueEvidence) Kind() EvidenceKind        { return EvidenceKindRegistryValue }
-func (*MailboxEvidence) Kind() EvidenceKind              { return EvidenceKindMailbox }
+// Kind returns EvidenceKindUser.
+func (*UserEvidence) Kind() EvidenceKind { return EvidenceKindUser }
+
+// Kind returns EvidenceKindDevice.
+func (*DeviceEvidence) Kind() EvidenceKind { return EvidenceKindDevice }
+
+// Kind returns EvidenceKindIP.
+func (*IPEvidence) Kind() EvidenceKind { return EvidenceKindIP }
+
+// Kind returns EvidenceKindURL.
+func (*URLEvidence) Kind() EvidenceKind { return EvidenceKindURL }
+
+// Kind returns EvidenceKindFile.
+func (*FileEvidence) Kind() EvidenceKind { return EvidenceKindFile }
+
+// Kind returns EvidenceKindFileHash.
+func (*FileHashEvidence) Kind() EvidenceKind { return EvidenceKindFileHash }
+
+// Kind returns EvidenceKindProcess.
+func (*ProcessEvidence) Kind() EvidenceKind { return EvidenceKindProcess }
+
+// Kind returns EvidenceKindRegistryKey.
+func (*RegistryKeyEvidence) Kind() EvidenceKind { return EvidenceKindRegistryKey }
+
+// Kind returns EvidenceKindRegistryValue.
+func (*RegistryValueEvidence) Kind() EvidenceKind { return EvidenceKindRegistryValue }
+
+// Kind returns EvidenceKindMailbox.
+func (*MailboxEvidence) Kind() EvidenceKind { return EvidenceKindMailbox }
+
+// Kind returns EvidenceKindMailboxConfiguration.
 func (*MailboxConfigurationEvidence) Kind() EvidenceKind { return EvidenceKindMailboxConfiguration }
-func (*AnalyzedMessageEvidence) Kind() EvidenceKind      { return EvidenceKindAnalyzedMessage }
-func (*MailClusterEvidence) Kind() EvidenceKind          { return EvidenceKindMailCluster }
-func (*SubmissionMailEvidence) Kind() EvidenceKind       { return EvidenceKindSubmissionMail }
-func (*CloudApplicationEvidence) Kind() EvidenceKind     { return EvidenceKindCloudApplication }
-func (*OAuthApplicationEvidence) Kind() EvidenceKind     { return EvidenceKindOAuthApplication }
-func (*ServicePrincipalEvidence) Kind() EvidenceKind     { return EvidenceKindServicePrincipal }
-func (*SecurityGroupEvidence) Kind() EvidenceKind        { return EvidenceKindSecurityGroup }
-func (*HostLogonSessionEvidence) Kind() EvidenceKind     { return EvidenceKindHostLogonSession }
-func (*NetworkConnectionEvidence) Kind() EvidenceKind    { return EvidenceKindNetworkConnection }
-func (*DNSEvidence) Kind() EvidenceKind                  { return EvidenceKindDNS }
-func (*NICEvidence) Kind() EvidenceKind                  { return EvidenceKindNIC }
-func (*MalwareEvidence) Kind() EvidenceKind              { return EvidenceKindMalware }
-func (*IoTDeviceEvidence) Kind() EvidenceKind            { return EvidenceKindIoTDevice }
-func (*AzureResourceEvidence) Kind() EvidenceKind        { return EvidenceKindAzureResource }
-func (*AmazonResourceEvidence) Kind() EvidenceKind       { return EvidenceKindAmazonResource }
-func (*GoogleCloudResourceEvidence) Kind() EvidenceKind  { return EvidenceKindGoogleCloudResource }
-func (*BlobContainerEvidence) Kind() EvidenceKind        { return EvidenceKindBlobContainer }
-func (*BlobEvidence) Kind() EvidenceKind                 { return EvidenceKindBlob }
-func (*SASTokenEvidence) Kind() EvidenceKind             { return EvidenceKindSASToken }
-func (*ContainerEvidence) Kind() EvidenceKind            { return EvidenceKindContainer }
-func (*ContainerImageEvidence) Kind() EvidenceKind       { return EvidenceKindContainerImage }
-func (*ContainerRegistryEvidence) Kind() EvidenceKind    { return EvidenceKindContainerRegistry }
-func (*KubernetesClusterEvidence) Kind() EvidenceKind    { return EvidenceKindKubernetesCluster }
-func (*KubernetesNamespaceEvidence) Kind() EvidenceKind  { return EvidenceKindKubernetesNamespace }
-func (*KubernetesPodEvidence) Kind() EvidenceKind        { return EvidenceKindKubernetesPod }
+
+// Kind returns EvidenceKindAnalyzedMessage.
+func (*AnalyzedMessageEvidence) Kind() EvidenceKind { return EvidenceKindAnalyzedMessage }
+
+// Kind returns EvidenceKindMailCluster.
+func (*MailClusterEvidence) Kind() EvidenceKind { return EvidenceKindMailCluster }
+
+// Kind returns EvidenceKindSubmissionMail.
+func (*SubmissionMailEvidence) Kind() EvidenceKind { return EvidenceKindSubmissionMail }
+
+// Kind returns EvidenceKindCloudApplication.
+func (*CloudApplicationEvidence) Kind() EvidenceKind { return EvidenceKindCloudApplication }
+
+// Kind returns EvidenceKindOAuthApplication.
+func (*OAuthApplicationEvidence) Kind() EvidenceKind { return EvidenceKindOAuthApplication }
+
+// Kind returns EvidenceKindServicePrincipal.
+func (*ServicePrincipalEvidence) Kind() EvidenceKind { return EvidenceKindServicePrincipal }
+
+// Kind returns EvidenceKindSecurityGroup.
+func (*SecurityGroupEvidence) Kind() EvidenceKind { return EvidenceKindSecurityGroup }
+
+// Kind returns EvidenceKindHostLogonSession.
+func (*HostLogonSessionEvidence) Kind() EvidenceKind { return EvidenceKindHostLogonSession }
+
+// Kind returns EvidenceKindNetworkConnection.
+func (*NetworkConnectionEvidence) Kind() EvidenceKind { return EvidenceKindNetworkConnection }
+
+// Kind returns EvidenceKindDNS.
+func (*DNSEvidence) Kind() EvidenceKind { return EvidenceKindDNS }
+
+// Kind returns EvidenceKindNIC.
+func (*NICEvidence) Kind() EvidenceKind { return EvidenceKindNIC }
+
+// Kind returns EvidenceKindMalware.
+func (*MalwareEvidence) Kind() EvidenceKind { return EvidenceKindMalware }
+
+// Kind returns EvidenceKindIoTDevice.
+func (*IoTDeviceEvidence) Kind() EvidenceKind { return EvidenceKindIoTDevice }
+
+// Kind returns EvidenceKindAzureResource.
+func (*AzureResourceEvidence) Kind() EvidenceKind { return EvidenceKindAzureResource }
+
+// Kind returns EvidenceKindAmazonResource.
+func (*AmazonResourceEvidence) Kind() EvidenceKind { return EvidenceKindAmazonResource }
+
+// Kind returns EvidenceKindGoogleCloudResource.
+func (*GoogleCloudResourceEvidence) Kind() EvidenceKind { return EvidenceKindGoogleCloudResource }
+
+// Kind returns EvidenceKindBlobContainer.
+func (*BlobContainerEvidence) Kind() EvidenceKind { return EvidenceKindBlobContainer }
+
+// Kind returns EvidenceKindBlob.
+func (*BlobEvidence) Kind() EvidenceKind { return EvidenceKindBlob }
+
+// Kind returns EvidenceKindSASToken.
+func (*SASTokenEvidence) Kind() EvidenceKind { return EvidenceKindSASToken }
+
+// Kind returns EvidenceKindContainer.
+func (*ContainerEvidence) Kind() EvidenceKind { return EvidenceKindContainer }
+
+// Kind returns EvidenceKindContainerImage.
+func (*ContainerImageEvidence) Kind() EvidenceKind { return EvidenceKindContainerImage }
+
+// Kind returns EvidenceKindContainerRegistry.
+func (*ContainerRegistryEvidence) Kind() EvidenceKind { return EvidenceKindContainerRegistry }
+
+// Kind returns EvidenceKindKubernetesCluster.
+func (*KubernetesClusterEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesCluster }
+
+// Kind returns EvidenceKindKubernetesNamespace.
+func (*KubernetesNamespaceEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesNamespace }
+
+// Kind returns EvidenceKindKubernetesPod.
+func (*KubernetesPodEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesPod }
+
+// Kind returns EvidenceKindKubernetesController.
 func (*KubernetesControllerEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesController }
-func (*KubernetesServiceEvidence) Kind() EvidenceKind    { return EvidenceKindKubernetesService }
+
+// Kind returns EvidenceKindKubernetesService.
+func (*KubernetesServiceEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesService }
+
+// Kind returns EvidenceKindKubernetesServiceAccount.
 func (*KubernetesServiceAccountEvidence) Kind() EvidenceKind {
 	return EvidenceKindKubernetesServiceAccount
 }
-func (*KubernetesSecretEvidence) Kind() EvidenceKind   { return EvidenceKindKubernetesSecret }
+
+// Kind returns EvidenceKindKubernetesSecret.
+func (*KubernetesSecretEvidence) Kind() EvidenceKind { return EvidenceKindKubernetesSecret }
+
+// Kind returns EvidenceKindGitHubOrganization.
 func (*GitHubOrganizationEvidence) Kind() EvidenceKind { return EvidenceKindGitHubOrganization }
-func (*GitHubRepoEvidence) Kind() EvidenceKind         { return EvidenceKindGitHubRepo }
-func (*GitHubUserEvidence) Kind() EvidenceKind         { return EvidenceKindGitHubUser }
+
+// Kind returns EvidenceKindGitHubRepo.
+func (*GitHubRepoEvidence) Kind() EvidenceKind { return EvidenceKindGitHubRepo }
+
+// Kind returns EvidenceKindGitHubUser.
+func (*GitHubUserEvidence) Kind() EvidenceKind { return EvidenceKindGitHubUser }
 
 // evidenceFamily registers the evidence kinds with the model layer: wherever an Evidence is
 // decoded (Alert.Evidence, a nested cloud resource, sentinel.UnmarshalJSON into *Evidence)
