@@ -37,7 +37,8 @@ type Rules struct {
 	DropHeaders []string
 }
 
-// Defaults. Member, parameter and header names are compared without regard to case.
+// Defaults. Member, parameter and header names are compared without regard to case; member
+// names also without regard to "_" and "-" (access_token is accessToken).
 var (
 	defaultIDMembers = []string{
 		"tenantId", "aadTenantId", "homeTenantId", "tid", "objectId", "oid", "principalId", "aadUserId",
@@ -48,8 +49,9 @@ var (
 		"token", "accessToken", "refreshToken", "apiKey", "api_key", "sharedKey", "connectionString",
 		"primaryKey", "secondaryKey", "accountKey", "sasToken", "privateKey",
 	}
-	defaultSecretParameters = []string{"sig", "code", "token", "access_token", "api-key", "apikey"}
-	defaultDropHeaders      = []string{
+	defaultSecretParameters = []string{"sig", "code", "token", "access_token", "refresh_token", "api-key", "apikey",
+		"client_secret", "client_assertion", "password"}
+	defaultDropHeaders = []string{
 		"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "x-ms-authorization-auxiliary",
 		"Ocp-Apim-Subscription-Key", "x-api-key", "api-key", "x-functions-key",
 	}
@@ -91,10 +93,10 @@ type rules struct {
 }
 
 func newRules(r Rules) *rules {
-	set := func(def, more []string) map[string]bool {
+	set := func(def, more []string, key func(string) string) map[string]bool {
 		m := map[string]bool{}
 		for _, s := range append(slices.Clone(def), more...) {
-			m[strings.ToLower(s)] = true
+			m[key(s)] = true
 		}
 		return m
 	}
@@ -102,10 +104,10 @@ func newRules(r Rules) *rules {
 		fixed:            map[string]bool{},
 		guids:            r.GUIDs,
 		secrets:          r.Secrets,
-		idMembers:        set(defaultIDMembers, r.IDMembers),
-		secretMembers:    set(defaultSecretMembers, r.SecretMembers),
-		secretParameters: set(defaultSecretParameters, r.SecretParameters),
-		dropHeaders:      set(defaultDropHeaders, r.DropHeaders),
+		idMembers:        set(defaultIDMembers, r.IDMembers, memberKey),
+		secretMembers:    set(defaultSecretMembers, r.SecretMembers, memberKey),
+		secretParameters: set(defaultSecretParameters, r.SecretParameters, strings.ToLower),
+		dropHeaders:      set(defaultDropHeaders, r.DropHeaders, strings.ToLower),
 	}
 	olds := make([]string, 0, len(r.Replace))
 	for old, stand := range r.Replace {
@@ -131,13 +133,30 @@ func newRules(r Rules) *rules {
 		params = append(params, regexp.QuoteMeta(p))
 	}
 	sort.Strings(params)
-	out.secretParamRE = regexp.MustCompile(`(?i)[?&](?:` + strings.Join(params, "|") + `)=([^&\s"'#\\<>]+)`)
+	// At the start of a text too: a form body (client_id=x&client_secret=y) or a query alone.
+	out.secretParamRE = regexp.MustCompile(`(?i)(?:^|[?&])(?:` + strings.Join(params, "|") + `)=([^&\s"'#\\<>]+)`)
 	return out
 }
 
+// memberKey is how member names are compared: lower case, without "_" and "-".
+func memberKey(name string) string {
+	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+}
+
+func (r *rules) isIDMember(name string) bool { return name != "" && r.idMembers[memberKey(name)] }
+
+// isSecretMember reports whether the member name holds a secret: one of the secret members,
+// or a name that contains "password" or "secret".
 func (r *rules) isSecretMember(name string) bool {
-	n := strings.ToLower(name)
+	n := memberKey(name)
 	return r.secretMembers[n] || strings.Contains(n, "password") || strings.Contains(n, "secret")
+}
+
+// underSecret reports whether any of the members a value sits under (its own last) is a
+// secret member: every string inside {"password":["x"]} or {"clientSecret":{"value":"x"}} is
+// a secret.
+func (r *rules) underSecret(members []string) bool {
+	return slices.ContainsFunc(members, r.isSecretMember)
 }
 
 // applyReplace replaces the Replace values by their stand-ins.
@@ -212,6 +231,7 @@ func (s *sanitizer) learnURL(raw string) {
 			for _, g := range guidRE.FindAllString(v, -1) {
 				s.learnGUID(g)
 			}
+			s.learnText(v) // a URL inside a parameter (callback=https%3A...%26sig%3D...)
 		}
 	}
 }
@@ -242,13 +262,13 @@ func (s *sanitizer) learnText(t string) {
 // every string as text), any other body as text.
 func (s *sanitizer) learnBody(b []byte) {
 	b = []byte(s.r.applyReplace(string(b)))
-	ok := walkStrings(b, func(member, value string, _, _ int, isName bool) {
+	ok := walkStrings(b, func(members []string, value string, _, _ int, isName bool) {
 		switch {
 		case isName:
 			return
-		case member != "" && s.r.idMembers[strings.ToLower(member)]:
+		case s.r.isIDMember(members[len(members)-1]):
 			s.learnGUID(value)
-		case member != "" && s.r.isSecretMember(member) && len(value) >= minGlobalSecret:
+		case s.r.underSecret(members) && len(value) >= minGlobalSecret:
 			s.learnSecret(value)
 		}
 		s.learnText(value)
@@ -274,9 +294,9 @@ func (s *sanitizer) body(b []byte) []byte {
 	b = []byte(s.r.applyReplace(string(b)))
 	var out bytes.Buffer
 	last := 0
-	ok := walkStrings(b, func(member, value string, start, end int, isName bool) {
+	ok := walkStrings(b, func(members []string, value string, start, end int, isName bool) {
 		out.Write(b[last:start])
-		if !isName && member != "" && s.r.isSecretMember(member) && value != "" && !placeholderSecretRE.MatchString(value) {
+		if !isName && s.r.underSecret(members) && value != "" && !placeholderSecretRE.MatchString(value) {
 			q, _ := jsontext.AppendQuote(nil, s.learnSecret(value))
 			out.Write(q)
 		} else {
@@ -415,11 +435,18 @@ func isHex(c byte) bool {
 }
 
 // walkStrings calls f for every string of the JSON text b, names and values, with its byte
-// range (quotes included) and, for a value, the name of its member ("" in an array). It
-// reports whether b is JSON; what follows a syntax error is not walked.
-func walkStrings(b []byte, f func(member, value string, start, end int, isName bool)) bool {
+// range (quotes included) and the names of the members it sits under, outermost first. For a
+// value, its own member comes last ("" for an array item); for a name, the list is the
+// members around its object. members is never empty. It reports whether b is JSON; what
+// follows a syntax error is not walked.
+func walkStrings(b []byte, f func(members []string, value string, start, end int, isName bool)) bool {
 	dec := jsontext.NewDecoder(bytes.NewReader(b), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	var name string
+	type frame struct {
+		object bool
+		name   string // an object's current member
+	}
+	var frames []frame
+	under := []string{""} // the member holding each open container, "" at the top and in arrays
 	prev := 0
 	for {
 		tok, err := dec.ReadToken()
@@ -430,17 +457,31 @@ func walkStrings(b []byte, f func(member, value string, start, end int, isName b
 			return false
 		}
 		end := int(dec.InputOffset())
-		if tok.Kind() == '"' {
+		// the member that holds the token just read, and whether the token is a name
+		holder, isName := "", false
+		if len(frames) > 0 && frames[len(frames)-1].object {
+			_, n := dec.StackIndex(dec.StackDepth())
+			isName = tok.Kind() == '"' && n%2 == 1 && dec.StackDepth() == len(frames)
+			holder = frames[len(frames)-1].name
+		}
+		switch tok.Kind() {
+		case '"':
 			start := prev + bytes.IndexByte(b[prev:end], '"')
-			kind, n := dec.StackIndex(dec.StackDepth())
-			switch {
-			case kind == '{' && n%2 == 1:
-				name = tok.String()
-				f("", name, start, end, true)
-			case kind == '{':
-				f(name, tok.String(), start, end, false)
-			default:
-				f("", tok.String(), start, end, false)
+			if isName {
+				frames[len(frames)-1].name = tok.String()
+				f(under, tok.String(), start, end, true)
+			} else {
+				f(append(under, holder), tok.String(), start, end, false)
+			}
+		case '{', '[':
+			if len(frames) > 0 {
+				under = append(under, holder)
+			}
+			frames = append(frames, frame{object: tok.Kind() == '{'})
+		case '}', ']':
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 {
+				under = under[:len(under)-1]
 			}
 		}
 		prev = end

@@ -140,3 +140,57 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// TestSanitizeHiddenSecrets: secrets under snake_case names, inside arrays and objects held
+// by a secret member, inside a URL-encoded parameter and in a form body are replaced, and
+// the replayer's errors do not quote a secret parameter.
+func TestSanitizeHiddenSecrets(t *testing.T) {
+	tests := []struct {
+		name   string
+		ex     exchange
+		secret string
+	}{
+		{"snake_case member", exchange{method: "POST", url: "https://h/t", status: 200,
+			respBody: []byte(`{"refresh_token":"0.AXYrefreshvalue","access_token":"opaque-access-value"}`)}, "refreshvalue"},
+		{"snake_case access token", exchange{method: "POST", url: "https://h/t", status: 200,
+			respBody: []byte(`{"access_token":"opaque-access-value"}`)}, "opaque-access-value"},
+		{"array under a secret member", exchange{method: "POST", url: "https://h/t", status: 200,
+			reqBody: []byte(`{"password":["hunter2hunter2"]}`)}, "hunter2hunter2"},
+		{"object under a secret member", exchange{method: "POST", url: "https://h/t", status: 200,
+			reqBody: []byte(`{"clientSecret":{"value":"s3cret-value-1"}}`)}, "s3cret-value-1"},
+		{"sig inside an encoded parameter", exchange{method: "GET", status: 200,
+			url: "https://h/t?callback=https%3A%2F%2Fx%2Finvoke%3Fsv%3D1%26sig%3DSIGVALUE0123456"}, "SIGVALUE0123456"},
+		{"form body", exchange{method: "POST", url: "https://h/token", status: 200,
+			reqBody: []byte(`client_id=app&client_secret=formsecret0123&grant_type=client_credentials`)}, "formsecret0123"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sanitize(newRules(Rules{}), []exchange{tt.ex})
+			b, err := json.Marshal(got)
+			require.NoError(t, err)
+			assert.NotContains(t, string(b), tt.secret)
+			assert.Contains(t, string(b), "REDACTED-")
+		})
+	}
+	rp := &Replayer{redactRE: newRules(Rules{}).secretParamRE}
+	assert.NotContains(t, rp.redact("https://h/t?client_secret=leakInError&x=1"), "leakInError")
+}
+
+// TestWalkStringsMembers checks the members walkStrings reports for names and values at
+// every depth.
+func TestWalkStringsMembers(t *testing.T) {
+	var got []string
+	ok := walkStrings([]byte(`{"a":"1","b":["2",{"c":"3"}],"d":{"e":{"f":"4"}}}`), func(members []string, value string, _, _ int, isName bool) {
+		kind := "value"
+		if isName {
+			kind = "name"
+		}
+		got = append(got, kind+" "+value+" under "+strings.Join(members, "/"))
+	})
+	require.True(t, ok)
+	assert.Equal(t, []string{
+		"name a under ", "value 1 under /a",
+		"name b under ", "value 2 under /b/", "name c under /b/", "value 3 under /b//c",
+		"name d under ", "name e under /d", "name f under /d/e", "value 4 under /d/e/f",
+	}, got)
+}
