@@ -289,7 +289,6 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	q := ws.queries()
 	handlers := append([]func(QueryRequest) (QueryResponse, bool)(nil), q.handlers...)
-	byText := q.byText
 	s.mu.Unlock()
 
 	var body struct {
@@ -357,8 +356,10 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	if !ok {
-		resp, ok = byText[strings.TrimSpace(req.Query)]
+	if !ok { // under the lock: a handler may register results (SetQueryResult) meanwhile
+		s.mu.Lock()
+		resp, ok = q.byText[strings.TrimSpace(req.Query)]
+		s.mu.Unlock()
 	}
 	if !ok {
 		// Loud, in the service's shape: the answer to a query that names what does not
