@@ -2,6 +2,7 @@ package defender
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -144,7 +145,7 @@ func DecodeHuntingRows[T any](res HuntingResult) ([]T, error) {
 	}
 	out := make([]T, len(res.Results))
 	for i, raw := range res.Results {
-		dec := jsontext.NewDecoder(strings.NewReader(string(raw)), model.Decode())
+		dec := jsontext.NewDecoder(bytes.NewReader(raw), model.Decode())
 		if err := p.decodeRow(dec, &out[i], i); err != nil {
 			return nil, err
 		}
@@ -201,6 +202,9 @@ var errStopped = errors.New("defender: the caller stopped reading rows")
 type rowPlan[T any] struct {
 	fields []rowmap.Field
 	byName map[string]int // column name as sent → field index, -1 for none
+	// opts decode a cell: the model's options with field names matched without regard to
+	// case, as sentinel decodes dynamic values.
+	opts jsonv2.Options
 }
 
 func newRowPlan[T any]() (*rowPlan[T], error) {
@@ -208,10 +212,12 @@ func newRowPlan[T any]() (*rowPlan[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rowPlan[T]{fields: fields, byName: map[string]int{}}, nil
+	opts := jsonv2.JoinOptions(model.Decode(), jsonv2.MatchCaseInsensitiveNames(true))
+	return &rowPlan[T]{fields: fields, byName: map[string]int{}, opts: opts}, nil
 }
 
-// field returns the index of the field a column goes to, or -1.
+// field returns the index of the field a column goes to, or -1. With a schema, checkSchema
+// has mapped every column; without one, a column is mapped when first seen.
 func (p *rowPlan[T]) field(column string) int {
 	if i, ok := p.byName[column]; ok {
 		return i
@@ -235,13 +241,20 @@ func (p *rowPlan[T]) field(column string) int {
 	return i
 }
 
-// checkSchema fails when a tagged field that is not optional has no column.
+// checkSchema maps the schema's columns to fields as sentinel.DecodeTable does (each field
+// finds its column, exact name first), and fails when a tagged field that is not optional has
+// no column.
 func (p *rowPlan[T]) checkSchema(schema []HuntingColumn) error {
-	for _, f := range p.fields {
-		if !f.Tagged || f.Optional {
+	for _, c := range schema {
+		p.byName[c.Name] = -1
+	}
+	for i, f := range p.fields {
+		j := rowmap.ColumnIndex(len(schema), f.Column, func(i int) string { return schema[i].Name })
+		if j >= 0 {
+			p.byName[schema[j].Name] = i
 			continue
 		}
-		if rowmap.ColumnIndex(len(schema), f.Column, func(i int) string { return schema[i].Name }) < 0 {
+		if f.Tagged && !f.Optional {
 			return &sentinel.ColumnError{Table: "results", Row: -1, Column: f.Column, Field: f.Name + " (" + f.Type.String() + ")",
 				Err: fmt.Errorf("the result has no such column; tag the field `kql:\"%s,optional\"` to allow that", f.Column)}
 		}
@@ -283,7 +296,6 @@ func (p *rowPlan[T]) decodeRow(dec *jsontext.Decoder, out *T, row int) error {
 		return fmt.Errorf("row %d is a JSON %s, not an object", row, tok.Kind())
 	}
 	v := reflect.ValueOf(out).Elem()
-	opts := model.Decode()
 	for dec.PeekKind() == '"' {
 		tok, err := dec.ReadToken()
 		if err != nil {
@@ -305,11 +317,13 @@ func (p *rowPlan[T]) decodeRow(dec *jsontext.Decoder, out *T, row int) error {
 		if val.Kind() == '"' && wantsJSON(f.Type) {
 			// Object values often come as a string holding JSON: hand over the JSON.
 			var s string
-			if jsonv2.Unmarshal(val, &s) == nil && len(s) > 0 && (s[0] == '{' || s[0] == '[') && jsontext.Value(s).IsValid() {
-				val = jsontext.Value(s)
+			if jsonv2.Unmarshal(val, &s) == nil {
+				if t := strings.TrimSpace(s); len(t) > 0 && (t[0] == '{' || t[0] == '[') && jsontext.Value(t).IsValid() {
+					val = jsontext.Value(t)
+				}
 			}
 		}
-		if err := jsonv2.Unmarshal(val, v.FieldByIndex(f.Index).Addr().Interface(), opts); err != nil {
+		if err := jsonv2.Unmarshal(val, v.FieldByIndex(f.Index).Addr().Interface(), p.opts); err != nil {
 			return &sentinel.ColumnError{Table: "results", Row: row, Column: column, Field: f.Name + " (" + f.Type.String() + ")", Err: err}
 		}
 	}
@@ -333,7 +347,7 @@ func (p *rowPlan[T]) stream(resp *http.Response, yield func(T, error) bool) erro
 		return fail(fmt.Errorf("expected a JSON object, got a JSON %s", tok.Kind()))
 	}
 	var schema []HuntingColumn
-	sawResults, rows := false, 0
+	sawSchema, sawResults, rows := false, false, 0
 	for dec.PeekKind() == '"' {
 		tok, err := dec.ReadToken()
 		if err != nil {
@@ -344,6 +358,7 @@ func (p *rowPlan[T]) stream(resp *http.Response, yield func(T, error) bool) erro
 			if err := jsonv2.UnmarshalDecode(dec, &schema, model.Decode()); err != nil {
 				return fail(err)
 			}
+			sawSchema = true
 			if err := p.checkSchema(schema); err != nil {
 				return err
 			}
@@ -388,6 +403,9 @@ func (p *rowPlan[T]) stream(resp *http.Response, yield func(T, error) bool) erro
 	}
 	if !sawResults {
 		return fail(errNoResults)
+	}
+	if !sawSchema { // as DecodeHuntingRows: a required column cannot be in a missing schema
+		return p.checkSchema(nil)
 	}
 	return nil
 }

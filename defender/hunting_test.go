@@ -205,3 +205,35 @@ func TestHuntingFixtureDecodes(t *testing.T) {
 	assert.Nil(t, rows[1].Score)
 	assert.InDelta(t, 0.93, *rows[0].Score, 1e-9)
 }
+
+// TestHuntingDecodeAgreesWithDecodeTable: the streaming and the whole-result decoders map
+// columns as sentinel.DecodeTable does (each field finds its column, exact name first),
+// refuse a missing required column also when the schema is missing, and decode an Object
+// sent as a string holding JSON with field names matched without regard to case and white
+// space around it.
+func TestHuntingDecodeAgreesWithDecodeTable(t *testing.T) {
+	type caseRow struct{ Name string }
+	body := `{"schema":[{"name":"Name","type":"String"},{"name":"name","type":"String"}],"results":[{"Name":"a","name":"b"}]}`
+	rows, err := defender.DecodeHuntingBody[caseRow]([]byte(body))
+	require.NoError(t, err)
+	assert.Equal(t, []caseRow{{Name: "a"}}, rows, "the exact column wins, as in DecodeTable")
+	var res defender.HuntingResult
+	require.NoError(t, sentinel.UnmarshalJSON([]byte(body), &res))
+	whole, err := defender.DecodeHuntingRows[caseRow](res)
+	require.NoError(t, err)
+	assert.Equal(t, rows, whole)
+
+	type required struct {
+		Device string `kql:"DeviceName"`
+	}
+	_, err = defender.DecodeHuntingBody[required]([]byte(`{"results":[{"Other":"x"}]}`))
+	var ce *sentinel.ColumnError
+	require.ErrorAs(t, err, &ce, "no schema: the required column is missing, as for DecodeHuntingRows")
+	assert.Equal(t, "DeviceName", ce.Column)
+
+	type details struct{ ParentProcessName string }
+	type objRow struct{ Details details }
+	rows2, err := defender.DecodeHuntingBody[objRow]([]byte(`{"schema":[{"name":"Details","type":"Object"}],"results":[{"Details":" {\"parentProcessName\":\"p\"}"}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, []objRow{{Details: details{ParentProcessName: "p"}}}, rows2)
+}
