@@ -1,6 +1,7 @@
 package defender_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -93,6 +94,9 @@ func FuzzIncidentPage(f *testing.F) {
 			require.Empty(t, next)
 			return
 		}
-		_ = items
+		// A success came from a page with a "value" member (possibly escaped): the bytes
+		// name it, and every item is one incident object of it.
+		require.True(t, bytes.Contains(body, []byte(`"value"`)) || bytes.Contains(body, []byte(`\u`)), "a page without value decoded: %q", body)
+		require.LessOrEqual(t, len(items), bytes.Count(body, []byte("{")))
 	})
 }
