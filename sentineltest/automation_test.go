@@ -149,3 +149,22 @@ func TestRunPlaybookOnTheWire(t *testing.T) {
 	w.must(400, "POST", "{ws}/incidents/i1/runPlaybook?api-version=2025-12-01", `{"logicAppsResourceId":"`+wirePlaybook+`","tenantId":"contoso"}`)
 	assert.Len(t, w.srv.PlaybookRuns(), 3, "refused runs are not recorded")
 }
+
+// TestAutomationSeesSeededEntities: AddIncident runs the rules once the incident has its
+// entities, so a rule on an entity property fires on "Created".
+func TestAutomationSeesSeededEntities(t *testing.T) {
+	srv := sentineltest.NewServer()
+	defer srv.Close()
+	srv.Data().AddAutomationRule("ip", map[string]any{"displayName": "Known bad IP", "order": 1,
+		"triggeringLogic": map[string]any{"isEnabled": true, "triggersOn": "Incidents", "triggersWhen": "Created",
+			"conditions": []any{map[string]any{"conditionType": "Property", "conditionProperties": map[string]any{
+				"propertyName": "IPAddress", "operator": "Equals", "propertyValues": []any{"203.0.113.7"}}}}},
+		"actions": []any{map[string]any{"order": 1, "actionType": "ModifyProperties", "actionConfiguration": map[string]any{"severity": "High"}}}})
+	hit := srv.AddIncident(sentineltest.IncidentSeed{Title: "hit", Severity: "Low", Entities: []sentineltest.Entity{sentineltest.IP("203.0.113.7")}})
+	miss := srv.AddIncident(sentineltest.IncidentSeed{Title: "miss", Severity: "Low", Entities: []sentineltest.Entity{sentineltest.IP("198.51.100.1")}})
+	got, _ := srv.GetIncident(hit)
+	assert.Equal(t, "High", got.Severity)
+	got, _ = srv.GetIncident(miss)
+	assert.Equal(t, "Low", got.Severity)
+	assert.Len(t, srv.AutomationRuns(), 1)
+}

@@ -104,10 +104,11 @@ func (g *GraphData) mirror(obj map[string]any) string {
 		props["owner"] = map[string]any{"userPrincipalName": owner}
 		props["status"] = "Active"
 	}
-	name := d.createIncident(props)
+	name := d.storeIncident(props)
 	doc := d.ws.coll("incidents").get(name)
 	doc.props()["providerIncidentId"] = str(obj["id"])
 	doc.touch()
+	d.ws.incidentWritten(d.s, doc, nil, sourceApplication)
 	return name
 }
 

@@ -89,7 +89,7 @@ func (d *WorkspaceData) AddIncident(seed IncidentSeed) string {
 
 	d.s.mu.Lock()
 	defer d.s.mu.Unlock()
-	name := d.createIncident(props)
+	name := d.storeIncident(props)
 	inc := d.ws.coll("incidents").get(name)
 	if len(seed.Entities) > 0 || len(seed.Alerts) > 0 {
 		det := d.ws.details(inc)
@@ -100,6 +100,8 @@ func (d *WorkspaceData) AddIncident(seed IncidentSeed) string {
 	for _, msg := range seed.Comments {
 		d.addComment(inc, msg)
 	}
+	// Rules see the incident as created: with its entities, alerts and comments.
+	d.ws.incidentWritten(d.s, inc, nil, sourceApplication)
 	return name
 }
 

@@ -289,7 +289,16 @@ func (d *WorkspaceData) CreateIncident(props map[string]any) string {
 	return d.createIncident(props)
 }
 
+// createIncident stores a new incident and runs the workspace's automation rules on it.
 func (d *WorkspaceData) createIncident(props map[string]any) string {
+	name := d.storeIncident(props)
+	d.ws.incidentWritten(d.s, d.ws.coll("incidents").get(name), nil, sourceApplication)
+	return name
+}
+
+// storeIncident stores a new incident without running automation rules, for callers that
+// complete it first (AddIncident attaches entities and alerts) and then run them.
+func (d *WorkspaceData) storeIncident(props map[string]any) string {
 	props = deepCopy(props).(map[string]any)
 	name, _ := props["name"].(string)
 	delete(props, "name")
@@ -324,7 +333,6 @@ func (d *WorkspaceData) createIncident(props map[string]any) string {
 		"etag": d.s.newEtag(), "properties": props,
 	}}
 	coll.put(doc)
-	d.ws.incidentWritten(d.s, doc, nil, sourceApplication)
 	return name
 }
 
