@@ -294,3 +294,31 @@ func TestListCommentsOrderedAcrossPages(t *testing.T) {
 	}
 	assert.Equal(t, want, names)
 }
+
+// TestCreateCommentOn409 covers createOnce's conflict path, for a service or proxy that
+// answers 409 to a PUT on a taken ID: the same comment is the earlier attempt's and is
+// returned (read with one GET); another message is an error matching ErrConflict.
+func TestCreateCommentOn409(t *testing.T) {
+	env := newEnv(t)
+	inc := newIncident(t, env)
+	ctx := context.Background()
+	opts := &sentinel.CreateCommentOptions{ID: "step-1"}
+	first, err := env.client.CreateComment(ctx, inc, "Isolated the host.", opts)
+	require.NoError(t, err)
+
+	isPut := func(r *http.Request) bool { return r.Method == http.MethodPut }
+	env.srv.Fail(sentineltest.Fault{Status: http.StatusConflict, Match: isPut})
+	env.srv.ResetRequests()
+	again, err := env.client.CreateComment(ctx, inc, "Isolated the host.", opts)
+	require.NoError(t, err)
+	assert.Equal(t, first.Name, again.Name)
+	assert.Equal(t, "Isolated the host.", again.Message)
+	reqs := env.srv.Requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, http.MethodGet, reqs[1].Method, "the existing comment is read to compare")
+
+	env.srv.Fail(sentineltest.Fault{Status: http.StatusConflict, Match: isPut})
+	_, err = env.client.CreateComment(ctx, inc, "Something else.", opts)
+	require.ErrorIs(t, err, sentinel.ErrConflict)
+	assert.Contains(t, err.Error(), "already exists with other content")
+}
