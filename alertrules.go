@@ -623,9 +623,11 @@ func (c *Client) CreateOrUpdateAlertRuleAction(ctx context.Context, ruleID, acti
 }
 
 func (a *AlertRuleAction) validate() error {
-	id := strings.ToLower(a.LogicAppResourceID)
-	if !strings.HasPrefix(id, "/subscriptions/") || !strings.Contains(id, "/providers/microsoft.logic/workflows/") {
-		return argError("AlertRuleAction.LogicAppResourceID", "%q is not the ARM ID of a Logic App workflow (/subscriptions/.../providers/Microsoft.Logic/workflows/...)", a.LogicAppResourceID)
+	if err := checkResourceID("AlertRuleAction.LogicAppResourceID", a.LogicAppResourceID); err != nil {
+		return err
+	}
+	if !workflowIDRE.MatchString(a.LogicAppResourceID) {
+		return argError("AlertRuleAction.LogicAppResourceID", "%q is not the ARM ID of a Logic App workflow (/subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Logic/workflows/{name})", a.LogicAppResourceID)
 	}
 	u, err := url.Parse(a.TriggerURI)
 	if a.TriggerURI == "" {

@@ -620,6 +620,8 @@ func TestAlertRuleActions(t *testing.T) {
 		a    sentinel.AlertRuleActionProperties
 	}{
 		{"AlertRuleAction.LogicAppResourceID", sentinel.AlertRuleActionProperties{LogicAppResourceID: "Block-AADUser", TriggerURI: action.TriggerURI}},
+		{"AlertRuleAction.LogicAppResourceID", sentinel.AlertRuleActionProperties{LogicAppResourceID: app + "/runs/x?y", TriggerURI: action.TriggerURI}},
+		{"AlertRuleAction.LogicAppResourceID", sentinel.AlertRuleActionProperties{LogicAppResourceID: strings.Replace(app, "Microsoft.Logic/workflows", "Microsoft.Web/sites", 1), TriggerURI: action.TriggerURI}},
 		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app}},
 		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "http://insecure.example/x?sig=secret"}},
 		{"AlertRuleAction.TriggerURI", sentinel.AlertRuleActionProperties{LogicAppResourceID: app, TriggerURI: "https:///workflows/x?sig=secret"}},

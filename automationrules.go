@@ -673,8 +673,11 @@ func (a *AddIncidentTaskAction) validate() error {
 }
 
 // playbookIDRE matches the ARM ID of a playbook: a Logic App workflow or a Logic App
-// Standard site.
-var playbookIDRE = regexp.MustCompile(`(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/(Microsoft\.Logic/workflows|Microsoft\.Web/sites)/[^/]+$`)
+// Standard site; workflowIDRE the ARM ID of a Logic App workflow (analytics rule actions).
+var (
+	playbookIDRE = regexp.MustCompile(`(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/(Microsoft\.Logic/workflows|Microsoft\.Web/sites)/[^/]+$`)
+	workflowIDRE = regexp.MustCompile(`(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Logic/workflows/[^/]+$`)
+)
 
 // checkPlaybookID validates the ARM ID of a playbook.
 func checkPlaybookID(name, id string) error {
