@@ -223,7 +223,7 @@ const (
 // ArrayChangeType is the change a PropertyArrayChanged condition looks for.
 type ArrayChangeType string
 
-// Array change types: the stable API has only Added.
+// ArrayChangeAdded is the array change of the stable API: items were added.
 const ArrayChangeAdded ArrayChangeType = "Added"
 
 // ArrayType is the array a PropertyArray condition evaluates its item conditions on.

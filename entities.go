@@ -903,8 +903,8 @@ type EntityKindCount struct {
 	Unknown jsontext.Value `json:",embed"`
 }
 
-// IncidentEntities is the response body of POST .../incidents/{id}/entities, which
-// ListEntities pages through: for UnmarshalJSON of such a body. Counts is the service's
+// IncidentEntities is the response body of POST .../incidents/{id}/entities, for
+// UnmarshalJSON of such a body (ListEntities reads the same body as a one-page pager). Counts is the service's
 // "metaData"; EntityCounts computes the same from a list.
 type IncidentEntities struct {
 	// Entities are the entities in the service's order.
@@ -946,9 +946,10 @@ func EntitiesOf[T Entity](list []Entity) []T {
 // ListEntitiesOptions are the options of ListEntities; none yet.
 type ListEntitiesOptions struct{}
 
-// ListEntities returns the entities of an incident (POST .../incidents/{incidentId}/entities,
-// one response, not paged) with the service's counts per kind, decoded from the response as
-// it arrives. Each entity is decoded into the struct of its kind; see Entity for what
+// ListEntities returns a pager over the entities of an incident (POST
+// .../incidents/{incidentId}/entities: one response, so the pager has one page), decoded
+// from the response as it arrives; EntityCounts computes from them the counts per kind the
+// service sends beside them. Each entity is decoded into the struct of its kind; see Entity for what
 // happens to unknown kinds and to members that do not fit. EnrichEntities turns the result
 // into one normalised record per real-world entity.
 //

@@ -245,7 +245,7 @@ const (
 func (c *Client) ListIncidents(opts *ListIncidentsOptions) *Pager[Incident] {
 	o := optionsOf(opts)
 	if o.Top < 0 || o.Top > maxIncidentPageSize {
-		return errPager[Incident](argError("ListIncidentsOptions.Top", "must be between 1 and %d, got %d", maxIncidentPageSize, o.Top))
+		return errPager[Incident](argError("ListIncidentsOptions.Top", "must be between 1 and %d (0 for %d), got %d", maxIncidentPageSize, maxIncidentPageSize, o.Top))
 	}
 	if o.Top == 0 {
 		o.Top = maxIncidentPageSize
