@@ -752,7 +752,7 @@ func (c *Client) CreateOrUpdateAutomationRule(ctx context.Context, ruleID string
 	if err := rule.validate(c.t.Clock.Now()); err != nil {
 		return AutomationRule{}, err
 	}
-	rule.ID, rule.Type, rule.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&rule.Resource)
 	var out AutomationRule
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateAutomationRule", method: http.MethodPut, path: c.path("automationRules", ruleID), body: &rule, ok: okPut}, &out)
 	return out, err

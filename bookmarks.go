@@ -115,7 +115,7 @@ func (c *Client) CreateOrUpdateBookmark(ctx context.Context, bookmarkID string, 
 	if err := b.validate(); err != nil {
 		return Bookmark{}, err
 	}
-	b.ID, b.Type, b.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&b.Resource)
 	var out Bookmark
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateBookmark", method: http.MethodPut, path: c.path("bookmarks", bookmarkID), body: &b, ok: okPut}, &out)
 	return out, err

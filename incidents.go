@@ -330,7 +330,7 @@ func (c *Client) putIncident(ctx context.Context, op, id string, inc Incident) (
 	if err := validateIncident(&inc); err != nil {
 		return Incident{}, err
 	}
-	inc.ID, inc.Type, inc.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&inc.Resource)
 	var out Incident
 	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", id), body: &inc, ok: okPut}, &out)
 	return out, err

@@ -337,7 +337,7 @@ func (c *Client) UpdateIndicator(ctx context.Context, name string, ind Indicator
 	if ind.Kind == "" {
 		ind.Kind = indicatorKind
 	}
-	ind.ID, ind.Type, ind.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&ind.Resource)
 	var out Indicator
 	err := c.call(ctx, &request{op: "Client.UpdateIndicator", method: http.MethodPut, path: c.tiPath("indicators", name), body: &ind, ok: okPut}, &out)
 	return out, err

@@ -128,6 +128,10 @@ func validate(v any) error {
 // field) by name. It returns nil for an empty object.
 func UnknownMembers(v jsontext.Value) map[string]jsontext.Value { return model.UnknownMembers(v) }
 
+// clearReadOnly empties the members of a resource's envelope that the service sets and
+// refuses in a request body: its ARM ID, type and system data. Name, etag and kind stay.
+func clearReadOnly(r *Resource) { r.ID, r.Type, r.SystemData = "", "", SystemData{} }
+
 // NewID returns a new random GUID, for the IDs the caller chooses: incident, rule, action,
 // bookmark, comment, task and watchlist item IDs.
 func NewID() string { return newGUID() }

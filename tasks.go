@@ -143,7 +143,7 @@ func (c *Client) CreateTask(ctx context.Context, incidentID string, task Inciden
 }
 
 func (c *Client) putTask(ctx context.Context, op, incidentID, taskID string, task IncidentTask) (IncidentTask, error) {
-	task.ID, task.Type, task.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&task.Resource)
 	var out IncidentTask
 	err := c.call(ctx, &request{op: op, method: http.MethodPut, path: c.path("incidents", incidentID, "tasks", taskID), apiVersion: c.tasksVersion(), body: &task, ok: okPut}, &out)
 	return out, err

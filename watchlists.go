@@ -174,7 +174,7 @@ func (c *Client) CreateOrUpdateWatchlist(ctx context.Context, alias string, w Wa
 	if err := w.validate(alias); err != nil {
 		return Watchlist{}, err
 	}
-	w.ID, w.Type, w.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&w.Resource)
 	var out Watchlist
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateWatchlist", method: http.MethodPut, path: c.path("watchlists", alias), body: &w, ok: okPut}, &out)
 	return out, err
@@ -326,7 +326,7 @@ func (c *Client) CreateOrUpdateWatchlistItem(ctx context.Context, alias, itemID 
 	if len(item.Columns) == 0 {
 		return WatchlistItem{}, argError("WatchlistItem.Columns", "an item needs at least one column")
 	}
-	item.ID, item.Type, item.SystemData = "", "", SystemData{} // read-only envelope
+	clearReadOnly(&item.Resource)
 	var out WatchlistItem
 	err := c.call(ctx, &request{op: "Client.CreateOrUpdateWatchlistItem", method: http.MethodPut, path: c.path("watchlists", alias, "watchlistItems", itemID), body: &item, ok: okPut}, &out)
 	return out, err
