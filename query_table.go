@@ -862,7 +862,10 @@ func (b *textBlocks) cell(k byte, s string) string {
 	case kindFalse:
 		return "f"
 	}
-	if b.str.Cap()-b.str.Len() < 1+len(s) || len(s) > textMaxBlock/4 {
+	if len(s) > textMaxBlock/4 { // a large value gets its own allocation, as in string
+		return string(k) + s
+	}
+	if b.str.Cap()-b.str.Len() < 1+len(s) {
 		b.str = strings.Builder{}
 		b.str.Grow(b.blockSize(1 + len(s)))
 	}
